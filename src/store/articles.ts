@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { ArticleInput } from '../model/article.js';
+import type { Database, NewArticle } from './types.js';
+
+/** Decides which story a newly stored article belongs to; the default makes each article its own story. */
+export interface StoryAssigner {
+  assign(doc: { id: number; title: string; summary: string | null; publishedAt: Date }): { storyId: number; merged: number[] };
+}
+
+export const singletonStories: StoryAssigner = {
+  assign: (doc) => ({ storyId: doc.id, merged: [] }),
+};
+
+export interface StoreBatchInput {
+  sourceId: number;
+  /** Topics every article of this source gets. */
+  sourceTopicIds: readonly number[];
+  articles: readonly ArticleInput[];
+  /** Extra topics per article (category aliases, keywords), by article key. */
+  extraTopicIds?: (article: ArticleInput) => readonly number[];
+  originalOutlet?: (article: ArticleInput) => string | null;
+  stories?: StoryAssigner;
+  now: number;
+}
+
+export interface StoreBatchResult {
+  inserted: number[];
+  updated: number[];
+  unchanged: number;
+  /** Articles already stored through another source that this source now also lists. */
+  linked: number;
+}
+
+const CHUNK = 400;
+
+export function hashArticle(a: ArticleInput): string {
+  return createHash('sha1')
+    .update(a.title).update('\0')
+    .update(a.summary ?? '').update('\0')
+    .update(a.contentHtml ?? '').update('\0')
+    .update(a.link).update('\0')
+    .update(a.imageUrl ?? '').update('\0')
+    .update(a.author ?? '').update('\0')
+    .update(a.categories.join('\u001f'))
+    .digest('base64url');
+}
+
+/**
+ * Stores one feed's articles in a single transaction, so a crash mid-poll leaves
+ * no half-written feed. Identity is the article key across all sources: a known key
+ * is updated in place when its content changed and linked to this source if new to it.
+ */
+export async function storeArticles(db: Kysely<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
+  return db.transaction().execute((trx) => storeInTransaction(trx, input));
+}
+
+async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
+  const { sourceId, now } = input;
+  const result: StoreBatchResult = { inserted: [], updated: [], unchanged: 0, linked: 0 };
+  const byKey = new Map<string, ArticleInput>();
+  for (const article of input.articles) if (!byKey.has(article.key)) byKey.set(article.key, article);
+  const keys = [...byKey.keys()];
+  const existing = new Map<string, { id: number; content_hash: string; published_at: number }>();
+  for (const chunk of chunks(keys)) {
+    const rows = await trx.selectFrom('articles').select(['id', 'key', 'content_hash', 'published_at']).where('key', 'in', chunk).execute();
+    for (const row of rows) existing.set(row.key, row);
+  }
+
+  const topicsFor = (article: ArticleInput): number[] => {
+    const extra = input.extraTopicIds?.(article) ?? [];
+    return extra.length === 0 ? [...input.sourceTopicIds] : [...new Set([...input.sourceTopicIds, ...extra])];
+  };
+
+  // Existing articles: update changed ones, link them to this source and its topics.
+  const existingIds = [...existing.values()].map((row) => row.id);
+  const linkedSources = new Set<number>();
+  const linkedTopics = new Set<string>();
+  for (const chunk of chunks(existingIds)) {
+    for (const row of await trx.selectFrom('article_sources').select('article_id').where('source_id', '=', sourceId).where('article_id', 'in', chunk).execute()) {
+      linkedSources.add(row.article_id);
+    }
+    for (const row of await trx.selectFrom('article_topics').select(['article_id', 'topic_id']).where('article_id', 'in', chunk).execute()) {
+      linkedTopics.add(`${row.article_id}:${row.topic_id}`);
+    }
+  }
+  const sourceLinks: { article_id: number; source_id: number; published_at: number }[] = [];
+  const topicLinks: { article_id: number; topic_id: number; published_at: number }[] = [];
+  for (const [key, row] of existing) {
+    const article = byKey.get(key)!;
+    const hash = hashArticle(article);
+    let publishedAt = row.published_at;
+    if (hash !== row.content_hash) {
+      // Publishers fix typos and add images after the fact; keep the first publication time.
+      await trx
+        .updateTable('articles')
+        .set({
+          link: article.link,
+          title: article.title,
+          summary: article.summary,
+          content_html: article.contentHtml,
+          author: article.author,
+          image_url: article.imageUrl,
+          categories: JSON.stringify(article.categories),
+          original_outlet: input.originalOutlet?.(article) ?? null,
+          content_hash: hash,
+          updated_at: now,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      result.updated.push(row.id);
+    } else {
+      result.unchanged++;
+    }
+    if (!linkedSources.has(row.id)) {
+      sourceLinks.push({ article_id: row.id, source_id: sourceId, published_at: publishedAt });
+      result.linked++;
+    }
+    for (const topicId of topicsFor(article)) {
+      if (!linkedTopics.has(`${row.id}:${topicId}`)) topicLinks.push({ article_id: row.id, topic_id: topicId, published_at: publishedAt });
+    }
+  }
+
+  // New articles: insert, then place each in a story in feed order (deterministic).
+  const fresh = keys.filter((key) => !existing.has(key)).map((key) => byKey.get(key)!);
+  const idByKey = new Map<string, number>();
+  for (const chunk of chunks(fresh)) {
+    const rows: NewArticle[] = chunk.map((a) => ({
+      key: a.key,
+      link: a.link,
+      guid: a.guid,
+      title: a.title,
+      summary: a.summary,
+      content_html: a.contentHtml,
+      author: a.author,
+      image_url: a.imageUrl,
+      categories: JSON.stringify(a.categories),
+      published_at: a.publishedAt.getTime(),
+      fetched_at: now,
+      updated_at: now,
+      source_id: sourceId,
+      story_id: 0,
+      original_outlet: input.originalOutlet?.(a) ?? null,
+      content_hash: hashArticle(a),
+    }));
+    const inserted = await trx.insertInto('articles').values(rows).returning(['id', 'key']).execute();
+    for (const row of inserted) idByKey.set(row.key, row.id);
+  }
+  const stories = input.stories ?? singletonStories;
+  const newStories: { id: number; headline: string; article_count: number; first_seen_at: number; last_seen_at: number }[] = [];
+  for (const article of fresh) {
+    const id = idByKey.get(article.key)!;
+    const publishedAt = article.publishedAt.getTime();
+    result.inserted.push(id);
+    sourceLinks.push({ article_id: id, source_id: sourceId, published_at: publishedAt });
+    for (const topicId of topicsFor(article)) topicLinks.push({ article_id: id, topic_id: topicId, published_at: publishedAt });
+    const { storyId, merged } = stories.assign({ id, title: article.title, summary: article.summary, publishedAt: article.publishedAt });
+    if (storyId === id) {
+      newStories.push({ id, headline: article.title, article_count: 1, first_seen_at: publishedAt, last_seen_at: publishedAt });
+    } else {
+      await joinStory(trx, newStories, storyId, id, publishedAt);
+    }
+    if (merged.length > 0) await mergeStories(trx, newStories, storyId, merged);
+  }
+  await settleOwnStories(trx);
+  for (const chunk of chunks(newStories)) await trx.insertInto('stories').values(chunk).execute();
+
+  for (const chunk of chunks(sourceLinks)) await trx.insertInto('article_sources').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  for (const chunk of chunks(topicLinks)) await trx.insertInto('article_topics').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+
+  const perTopic = new Map<number, number>();
+  for (const link of topicLinks) perTopic.set(link.topic_id, (perTopic.get(link.topic_id) ?? 0) + 1);
+  for (const [topicId, count] of perTopic) {
+    await trx.updateTable('topics').set((eb) => ({ article_count: eb('article_count', '+', count) })).where('id', '=', topicId).execute();
+  }
+  if (sourceLinks.length > 0) {
+    await trx.updateTable('sources').set((eb) => ({ item_count: eb('item_count', '+', sourceLinks.length) })).where('id', '=', sourceId).execute();
+  }
+  return result;
+}
+
+type PendingStory = { id: number; headline: string; article_count: number; first_seen_at: number; last_seen_at: number };
+
+/** Adds an article to a story that is either still pending insertion in this batch or already stored. */
+async function joinStory(trx: Transaction<Database>, pending: PendingStory[], storyId: number, articleId: number, publishedAt: number): Promise<void> {
+  await trx.updateTable('articles').set({ story_id: storyId }).where('id', '=', articleId).execute();
+  const local = pending.find((s) => s.id === storyId);
+  if (local) {
+    local.article_count++;
+    local.first_seen_at = Math.min(local.first_seen_at, publishedAt);
+    local.last_seen_at = Math.max(local.last_seen_at, publishedAt);
+    return;
+  }
+  await trx
+    .updateTable('stories')
+    .set((eb) => ({
+      article_count: eb('article_count', '+', 1),
+      first_seen_at: eb.fn('min', [eb.ref('first_seen_at'), eb.val(publishedAt)]),
+      last_seen_at: eb.fn('max', [eb.ref('last_seen_at'), eb.val(publishedAt)]),
+    }))
+    .where('id', '=', storyId)
+    .execute();
+}
+
+/** Folds merged stories into the surviving one, keeping their ids resolvable as aliases. */
+async function mergeStories(trx: Transaction<Database>, pending: PendingStory[], storyId: number, merged: number[]): Promise<void> {
+  // Flush pending stories first so every story involved is a stored row.
+  await settleOwnStories(trx);
+  for (const chunk of chunks(pending.splice(0))) await trx.insertInto('stories').values(chunk).execute();
+  await trx.updateTable('articles').set({ story_id: storyId }).where('story_id', 'in', merged).execute();
+  await trx.updateTable('story_aliases').set({ story_id: storyId }).where('story_id', 'in', merged).execute();
+  await trx.insertInto('story_aliases').values(merged.map((alias) => ({ alias_id: alias, story_id: storyId }))).onConflict((oc) => oc.column('alias_id').doUpdateSet({ story_id: storyId })).execute();
+  await trx.deleteFrom('stories').where('id', 'in', merged).execute();
+  await refreshStory(trx, storyId);
+}
+
+/** Articles that started their own story were inserted with story_id 0; one statement fixes them all. */
+async function settleOwnStories(trx: Transaction<Database>): Promise<void> {
+  await trx.updateTable('articles').set((eb) => ({ story_id: eb.ref('id') })).where('story_id', '=', 0).execute();
+}
+
+/** Recomputes a story's counters and headline (its earliest article's title) from its articles. */
+export async function refreshStory(db: Kysely<Database>, storyId: number): Promise<void> {
+  const stats = await db
+    .selectFrom('articles')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('published_at').as('first'), eb.fn.max('published_at').as('last')])
+    .where('story_id', '=', storyId)
+    .executeTakeFirst();
+  if (!stats || Number(stats.n) === 0) {
+    await db.deleteFrom('stories').where('id', '=', storyId).execute();
+    return;
+  }
+  const earliest = await db.selectFrom('articles').select('title').where('story_id', '=', storyId).orderBy('published_at').orderBy('id').limit(1).executeTakeFirstOrThrow();
+  await db
+    .updateTable('stories')
+    .set({ article_count: Number(stats.n), first_seen_at: Number(stats.first), last_seen_at: Number(stats.last), headline: earliest.title })
+    .where('id', '=', storyId)
+    .execute();
+}
+
+function* chunks<T>(items: readonly T[], size = CHUNK): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
