@@ -1,0 +1,103 @@
+import iconv from 'iconv-lite';
+
+/** How far into the body we look for an XML declaration or <meta charset>; both must appear near the top. */
+const SNIFF_BYTES = 1024;
+
+const BOMS: ReadonlyArray<{ bytes: readonly number[]; encoding: string }> = [
+  // UTF-32LE must precede UTF-16LE: its BOM starts with the UTF-16LE one.
+  { bytes: [0xff, 0xfe, 0x00, 0x00], encoding: 'utf-32le' },
+  { bytes: [0x00, 0x00, 0xfe, 0xff], encoding: 'utf-32be' },
+  { bytes: [0xef, 0xbb, 0xbf], encoding: 'utf-8' },
+  { bytes: [0xff, 0xfe], encoding: 'utf-16le' },
+  { bytes: [0xfe, 0xff], encoding: 'utf-16be' },
+];
+
+/**
+ * WHATWG label remapping, as browsers (and Go's x/net/html/charset used by Miniflux) do it: pages labelled
+ * Latin-1 or ASCII are in practice windows-1252 (curly quotes in 0x80–0x9F), and GB2312 content is GBK.
+ */
+const LABEL_ALIASES: Record<string, string> = {
+  'iso-8859-1': 'windows-1252',
+  'iso8859-1': 'windows-1252',
+  latin1: 'windows-1252',
+  'us-ascii': 'windows-1252',
+  ascii: 'windows-1252',
+  gb2312: 'gbk',
+  'x-gbk': 'gbk',
+  'x-sjis': 'shift_jis',
+};
+
+/**
+ * Decodes a fetched feed body to a string. Charset priority: BOM, Content-Type charset, XML declaration,
+ * HTML <meta charset>, then UTF-8. Never throws: unknown labels fall back to UTF-8.
+ */
+export function decodeFeedBody(body: Buffer, contentType: string | null): string {
+  const bom = detectBom(body);
+  if (bom) return stripBom(iconv.decode(body.subarray(bom.length), bom.encoding));
+
+  const encoding =
+    pickSupported(readContentTypeCharset(contentType), body) ??
+    pickSupported(readXmlDeclarationEncoding(body), body) ??
+    pickSupported(readMetaCharset(body, contentType), body) ??
+    'utf-8';
+  const text = stripBom(iconv.decode(body, encoding));
+  // windows-1258 spells most Vietnamese letters as base + combining tone mark; recompose them so the text
+  // compares, searches and dedupes equal to the same article fetched as UTF-8.
+  return encoding === 'windows-1258' || encoding === 'cp1258' ? text.normalize('NFC') : text;
+}
+
+function detectBom(body: Buffer): { encoding: string; length: number } | null {
+  for (const { bytes, encoding } of BOMS) {
+    if (body.length >= bytes.length && bytes.every((b, i) => body[i] === b)) {
+      return { encoding, length: bytes.length };
+    }
+  }
+  return null;
+}
+
+export function readContentTypeCharset(contentType: string | null): string | null {
+  if (!contentType) return null;
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^;\s]+))/i.exec(contentType);
+  const label = match?.[1] ?? match?.[2] ?? match?.[3];
+  return label?.trim() || null;
+}
+
+function readXmlDeclarationEncoding(body: Buffer): string | null {
+  // A UTF-16 document without BOM starts "<\0?\0" or "\0<\0?"; its declaration can't be read as ASCII.
+  if (body.length >= 4 && body[0] === 0x3c && body[1] === 0x00 && body[2] === 0x3f && body[3] === 0x00) {
+    return 'utf-16le';
+  }
+  if (body.length >= 4 && body[0] === 0x00 && body[1] === 0x3c && body[2] === 0x00 && body[3] === 0x3f) {
+    return 'utf-16be';
+  }
+  const head = body.subarray(0, SNIFF_BYTES).toString('latin1');
+  const match = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]*)["']/.exec(head);
+  return match?.[1] ?? null;
+}
+
+function readMetaCharset(body: Buffer, contentType: string | null): string | null {
+  const head = body.subarray(0, SNIFF_BYTES).toString('latin1');
+  // Only for HTML: an XML feed may quote HTML (with a meta tag) inside its first items.
+  const isHtml = /html/i.test(contentType ?? '') || /^\s*<(?:!doctype\s+html|html)\b/i.test(head);
+  if (!isHtml) return null;
+  const match = /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z][A-Za-z0-9._:-]*)/i.exec(head);
+  return match?.[1] ?? null;
+}
+
+/** Normalises a label to one iconv-lite knows, or null so the next source of truth is tried. */
+function pickSupported(label: string | null, body: Buffer): string | null {
+  if (!label) return null;
+  const lower = label.toLowerCase();
+  const encoding = LABEL_ALIASES[lower] ?? lower;
+  if (!iconv.encodingExists(encoding)) return null;
+  // Servers often transcode to UTF-8 but keep a stale "utf-16" label; real UTF-16/32 text without a BOM
+  // has a NUL in its first two bytes for any ASCII markup character.
+  if (/^(?:utf-?16|utf-?32|ucs-?2)/.test(encoding) && body.length >= 2 && body[0] !== 0 && body[1] !== 0) {
+    return 'utf-8';
+  }
+  return encoding;
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
