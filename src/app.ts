@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from './config/types.js';
+import { createLimiter } from './ingest/limiter.js';
+import type { IngestContext, PollReport } from './ingest/pipeline.js';
+import type { Store } from './store/database.js';
+import { syncConfig } from './store/sources.js';
+
+/** Settings that come from the environment or the command line; main.ts/cli.ts read them, nothing else does. */
+export interface AppSettings {
+  adminToken?: string | null;
+  corsOrigins?: string[];
+  allowPrivateSources?: boolean;
+  embedOrigins?: string[];
+  userAgent?: string;
+}
+
+export interface App {
+  config: Config;
+  store: Store;
+  ingest: IngestContext;
+  settings: AppSettings;
+  /** Node request handler serving every HTTP route. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Listeners told about every feed poll that stored something. */
+  onStored(listener: (report: PollReport) => void): () => void;
+}
+
+/**
+ * Builds the gateway around an opened store: syncs the config into it and wires the
+ * ingest context and HTTP routes. No listening, no timers, no env: the caller decides.
+ */
+export async function createApp(config: Config, store: Store, settings: AppSettings = {}): Promise<App> {
+  await syncConfig(store.db, config, Date.now());
+  const listeners = new Set<(report: PollReport) => void>();
+  const ingest: IngestContext = {
+    db: store.db,
+    limiter: createLimiter({ global: config.fetch.concurrency, perHost: config.fetch.perHostConcurrency }),
+    fetch: {
+      timeoutMs: config.fetch.timeoutSeconds * 1000,
+      maxBytes: Math.round(config.fetch.maxBodyMiB * 1024 * 1024),
+      userAgent: settings.userAgent ?? config.fetch.userAgent,
+    },
+    onStored: (report) => {
+      for (const listener of listeners) listener(report);
+    },
+  };
+  const app: App = {
+    config,
+    store,
+    ingest,
+    settings,
+    handle: (req, res) => handleRequest(app, req, res),
+    onStored(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return app;
+}
+
+function handleRequest(app: App, req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'ok' }));
+    return;
+  }
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end('not found\n');
+}

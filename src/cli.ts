@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/load.js';
+import { StoreError } from './store/database.js';
+
+const HELP = `newsgate — a GraphQL news aggregation gateway
+
+Usage: newsgate <command> [options]
+
+Commands:
+  serve              run the scheduler and the HTTP server (GraphQL, feeds)
+  poll --once        poll every source once, print a line per source, exit
+  sources            print each source's health as a table
+
+Options:
+  --config FILE      configuration file (default feeds/sources.json, env NEWSGATE_CONFIG)
+  --db FILE          SQLite database file (default ./data/newsgate.db, env NEWSGATE_DB; :memory: for tests)
+  --port N           HTTP port for serve (default 4000, env PORT)
+  --host H           HTTP host for serve (default 0.0.0.0, env HOST)
+  --no-poll          serve only, do not poll sources
+  --json             machine-readable output (poll, sources)
+  -h, --help         this help
+`;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs a command and resolves to the process exit code; serve resolves only when it stops. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        db: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'no-poll': { type: 'boolean', default: false },
+        once: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`newsgate: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || !command) {
+    (command || values.help ? io.stdout : io.stderr).write(HELP);
+    return values.help ? 0 : 2;
+  }
+  const configFile = values.config ?? io.env.NEWSGATE_CONFIG ?? 'feeds/sources.json';
+  const dbFile = values.db ?? io.env.NEWSGATE_DB ?? 'data/newsgate.db';
+  try {
+    switch (command) {
+      case 'poll': {
+        if (!values.once) {
+          io.stderr.write('newsgate poll: only --once is supported; use `newsgate serve` to poll on a schedule\n');
+          return 2;
+        }
+        const config = loadConfig(configFile);
+        const { runPollOnce } = await import('./commands/poll.js');
+        return await runPollOnce({ config, dbFile, json: values.json, io });
+      }
+      case 'sources': {
+        const config = loadConfig(configFile);
+        const { runSources } = await import('./commands/sources.js');
+        return await runSources({ config, dbFile, json: values.json, io });
+      }
+      case 'serve': {
+        const config = loadConfig(configFile);
+        const port = Number(values.port ?? io.env.PORT ?? 4000);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          io.stderr.write(`newsgate serve: --port must be an integer 0–65535, got "${values.port ?? io.env.PORT}"\n`);
+          return 2;
+        }
+        const { runServe } = await import('./commands/serve.js');
+        return await runServe({ config, dbFile, port, host: values.host ?? io.env.HOST ?? '0.0.0.0', poll: !values['no-poll'], io });
+      }
+      default:
+        io.stderr.write(`newsgate: unknown command "${command}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof StoreError) {
+      io.stderr.write(`newsgate: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

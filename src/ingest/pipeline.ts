@@ -1,0 +1,156 @@
+import type { Kysely } from 'kysely';
+import type { ArticleInput } from '../model/article.js';
+import { storeArticles, type StoryAssigner } from '../store/articles.js';
+import { listTopicIdsBySource, updateSourceState } from '../store/sources.js';
+import type { Database, SourceRow } from '../store/types.js';
+import { decodeFeedBody } from './decode.js';
+import { FetchError } from './fetch-errors.js';
+import { fetchFeed, type FetchOptions } from './fetch.js';
+import type { Limiter } from './limiter.js';
+import { normalizeFeed } from './normalize.js';
+import { ParseError } from './parse-errors.js';
+import { parseFeed } from './parse.js';
+import { computeNextPoll } from './schedule.js';
+
+/** Outcome classes, shared by the CLI output, source health and metrics. */
+export type PollOutcome = 'ok' | 'not-modified' | 'timeout' | 'http-error' | 'parse-error' | 'too-large' | 'network-error';
+
+export interface PollReport {
+  source: string;
+  sourceId: number;
+  outcome: PollOutcome;
+  status: number | null;
+  fetched: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  error: string | null;
+  durationMs: number;
+  newArticleIds: number[];
+}
+
+export interface IngestContext {
+  db: Kysely<Database>;
+  limiter?: Limiter;
+  fetch: Omit<FetchOptions, 'etag' | 'lastModified' | 'limiter' | 'signal'>;
+  stories?: StoryAssigner;
+  /** Topics from categories/keywords, on top of the source's own topics. */
+  matchTopics?: (article: ArticleInput) => readonly number[];
+  originalOutlet?: (article: ArticleInput) => string | null;
+  /** Called after a feed's articles are committed; subscriptions and caches listen here. */
+  onStored?: (report: PollReport) => void;
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Polls one source: fetch → decode → parse → normalise → store, then records its health.
+ * Never throws for anything the source did; the report says what happened.
+ */
+export async function pollSource(ctx: IngestContext, source: SourceRow): Promise<PollReport> {
+  const clock = ctx.now ?? Date.now;
+  const started = clock();
+  const report: PollReport = {
+    source: source.slug,
+    sourceId: source.id,
+    outcome: 'ok',
+    status: null,
+    fetched: 0,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    error: null,
+    durationMs: 0,
+    newArticleIds: [],
+  };
+  let retryAfterMs: number | null = null;
+  let publisherMinMinutes = source.publisher_min_minutes;
+  let validators: { etag: string | null; last_modified: string | null } = { etag: source.etag, last_modified: source.last_modified };
+  let feedTitle = source.feed_title;
+  let siteUrl = source.site_url;
+  try {
+    const response = await fetchFeed(source.url, {
+      ...ctx.fetch,
+      etag: source.etag,
+      lastModified: source.last_modified,
+      limiter: ctx.limiter,
+      signal: ctx.signal,
+    });
+    report.status = response.status;
+    if (response.maxAgeSeconds) publisherMinMinutes = Math.ceil(response.maxAgeSeconds / 60);
+    if (response.kind === 'not-modified') {
+      report.outcome = 'not-modified';
+      validators = { etag: response.etag ?? source.etag, last_modified: response.lastModified ?? source.last_modified };
+    } else {
+      const text = decodeFeedBody(response.body, response.contentType);
+      const feed = await parseFeed(text, { url: response.url, contentType: response.contentType });
+      const fetchedAt = clock();
+      const { articles } = normalizeFeed(feed, {
+        feedUrl: response.url,
+        feedBase: feed.base,
+        timezone: source.timezone,
+        fetchedAt: new Date(fetchedAt),
+        sourceSlug: source.slug,
+      });
+      if (feed.ttlMinutes) publisherMinMinutes = Math.max(publisherMinMinutes ?? 0, feed.ttlMinutes);
+      feedTitle = feed.title ?? feedTitle;
+      siteUrl = source.origin === 'config' && source.site_url ? source.site_url : (feed.siteUrl ?? siteUrl);
+      report.fetched = articles.length;
+      const topicIds = (await listTopicIdsBySource(ctx.db, [source.id])).get(source.id) ?? [];
+      const stored = await storeArticles(ctx.db, {
+        sourceId: source.id,
+        sourceTopicIds: topicIds,
+        articles,
+        extraTopicIds: ctx.matchTopics,
+        originalOutlet: ctx.originalOutlet,
+        stories: ctx.stories,
+        now: fetchedAt,
+      });
+      report.new = stored.inserted.length;
+      report.updated = stored.updated.length;
+      report.unchanged = stored.unchanged + stored.linked;
+      report.newArticleIds = stored.inserted;
+      // Only remember validators once the body is safely stored, or a crash would skip it forever.
+      validators = { etag: response.etag, last_modified: response.lastModified };
+    }
+  } catch (error) {
+    const classified = classifyError(error);
+    report.outcome = classified.outcome;
+    report.error = classified.message;
+    report.status = classified.status ?? report.status;
+    retryAfterMs = classified.retryAfterMs ?? null;
+  }
+  const finished = clock();
+  report.durationMs = finished - started;
+  const failures = report.error ? source.consecutive_failures + 1 : 0;
+  await updateSourceState(ctx.db, source.id, {
+    ...validators,
+    feed_title: feedTitle,
+    site_url: siteUrl,
+    last_fetched_at: finished,
+    last_status: report.status,
+    last_error: report.error,
+    consecutive_failures: failures,
+    publisher_min_minutes: publisherMinMinutes,
+    next_poll_at: computeNextPoll({
+      now: finished,
+      intervalMinutes: source.interval_minutes,
+      publisherMinMinutes,
+      consecutiveFailures: failures,
+      retryAfterMs,
+    }),
+  });
+  if (report.new > 0 || report.updated > 0) ctx.onStored?.(report);
+  return report;
+}
+
+export function classifyError(error: unknown): { outcome: PollOutcome; message: string; status?: number; retryAfterMs?: number } {
+  if (error instanceof FetchError) {
+    const outcome: PollOutcome =
+      error.kind === 'timeout' ? 'timeout' : error.kind === 'too-large' ? 'too-large' : error.kind === 'http-error' ? 'http-error' : 'network-error';
+    return { outcome, message: error.message, status: error.status, retryAfterMs: error.retryAfterMs };
+  }
+  if (error instanceof ParseError) return { outcome: 'parse-error', message: error.message };
+  // Anything else is our bug, but one source's bug must not stop the others.
+  return { outcome: 'parse-error', message: `internal error: ${(error as Error)?.message ?? String(error)}` };
+}

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ArticleInput } from '../../src/model/article.js';
+import { storeArticles, type StoryAssigner } from '../../src/store/articles.js';
+import type { Store } from '../../src/store/database.js';
+import { findSourceBySlug, listTopicIdsBySource, listTopics } from '../../src/store/sources.js';
+import { makeConfig } from '../helpers/config.js';
+import { openTestStore } from '../helpers/store.js';
+
+const config = makeConfig({
+  sources: [
+    { slug: 'a', url: 'https://a.vn/rss', name: 'A', topics: ['thoi-su'] },
+    { slug: 'b', url: 'https://b.vn/rss', name: 'B', topics: ['kinh-doanh'] },
+  ],
+});
+
+function article(n: number, patch: Partial<ArticleInput> = {}): ArticleInput {
+  return {
+    key: `https://a.vn/${n}`,
+    link: `https://a.vn/${n}`,
+    guid: null,
+    title: `Tin số ${n}`,
+    summary: `Tóm tắt ${n}`,
+    contentHtml: null,
+    author: null,
+    imageUrl: null,
+    categories: [],
+    publishedAt: new Date(Date.UTC(2026, 7, 28, 3, n)),
+    ...patch,
+  };
+}
+
+let store: Store;
+afterEach(async () => store?.close());
+
+async function setup() {
+  store = await openTestStore(config);
+  const a = (await findSourceBySlug(store.db, 'a'))!;
+  const b = (await findSourceBySlug(store.db, 'b'))!;
+  const topics = await listTopicIdsBySource(store.db, [a.id, b.id]);
+  return { a: { id: a.id, topics: topics.get(a.id)! }, b: { id: b.id, topics: topics.get(b.id)! } };
+}
+
+describe('storeArticles', () => {
+  it('is idempotent and updates changed items in place', async () => {
+    const { a } = await setup();
+    const batch = [article(1), article(2), article(3)];
+    const first = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: batch, now: 1000 });
+    expect(first.inserted).toHaveLength(3);
+    const again = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: batch, now: 2000 });
+    expect(again).toMatchObject({ inserted: [], updated: [], unchanged: 3, linked: 0 });
+
+    const retitled = [article(1), article(2, { title: 'Tin số 2 (cập nhật)' }), article(3)];
+    const third = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: retitled, now: 3000 });
+    expect(third.inserted).toEqual([]);
+    expect(third.updated).toEqual([first.inserted[1]]);
+    const rows = await store.db.selectFrom('articles').select(['id', 'title', 'updated_at', 'fetched_at']).orderBy('id').execute();
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toMatchObject({ title: 'Tin số 2 (cập nhật)', updated_at: 3000, fetched_at: 1000 });
+    const source = await store.db.selectFrom('sources').select('item_count').where('id', '=', a.id).executeTakeFirstOrThrow();
+    expect(source.item_count).toBe(3);
+  });
+
+  it('makes the same URL from two sources one article belonging to both, with both topics', async () => {
+    const { a, b } = await setup();
+    await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1)], now: 1000 });
+    const second = await storeArticles(store.db, { sourceId: b.id, sourceTopicIds: b.topics, articles: [article(1)], now: 2000 });
+    expect(second).toMatchObject({ inserted: [], linked: 1, unchanged: 1 });
+    const links = await store.db.selectFrom('article_sources').select('source_id').orderBy('source_id').execute();
+    expect(links.map((l) => l.source_id)).toEqual([a.id, b.id]);
+    const topics = await listTopics(store.db);
+    const counts = Object.fromEntries(topics.map((t) => [t.slug, t.article_count]));
+    expect(counts).toEqual({ 'thoi-su': 1, 'kinh-doanh': 1, 'cong-nghe': 0 });
+    // Re-linking the same pair does not double count.
+    await storeArticles(store.db, { sourceId: b.id, sourceTopicIds: b.topics, articles: [article(1)], now: 3000 });
+    expect((await listTopics(store.db)).find((t) => t.slug === 'kinh-doanh')!.article_count).toBe(1);
+  });
+
+  it('gives each article its own story by default and applies merges from a story assigner', async () => {
+    const { a } = await setup();
+    const first = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1), article(2)], now: 1000 });
+    const stories = await store.db.selectFrom('stories').selectAll().orderBy('id').execute();
+    expect(stories.map((s) => [s.id, s.article_count, s.headline])).toEqual([
+      [first.inserted[0], 1, 'Tin số 1'],
+      [first.inserted[1], 1, 'Tin số 2'],
+    ]);
+    // An assigner that says article 3 links stories 1 and 2 into story 1.
+    const [s1, s2] = first.inserted;
+    const linker: StoryAssigner = { assign: () => ({ storyId: s1, merged: [s2] }) };
+    await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(3)], now: 2000, stories: linker });
+    const after = await store.db.selectFrom('stories').selectAll().execute();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: s1, article_count: 3, headline: 'Tin số 1' });
+    const aliases = await store.db.selectFrom('story_aliases').selectAll().execute();
+    expect(aliases).toEqual([{ alias_id: s2, story_id: s1 }]);
+    const storyIds = await store.db.selectFrom('articles').select('story_id').distinct().execute();
+    expect(storyIds).toEqual([{ story_id: s1 }]);
+  });
+
+  it('writes nothing when the batch fails midway', async () => {
+    const { a } = await setup();
+    const failing: StoryAssigner = {
+      assign: (doc) => {
+        if (doc.title === 'Tin số 2') throw new Error('boom');
+        return { storyId: doc.id, merged: [] };
+      },
+    };
+    await expect(
+      storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1), article(2)], now: 1000, stories: failing }),
+    ).rejects.toThrow('boom');
+    const count = await store.db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+});
