@@ -40,6 +40,7 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
       maxBytes: Math.round(config.fetch.maxBodyMiB * 1024 * 1024),
       userAgent: settings.userAgent ?? config.fetch.userAgent,
     },
+    allowPrivateSources: settings.allowPrivateSources ?? false,
     onStored: (report) => {
       for (const listener of listeners) listener(report);
     },

@@ -39,6 +39,8 @@ export interface IngestContext {
   originalOutlet?: (article: ArticleInput) => string | null;
   /** Called after a feed's articles are committed; subscriptions and caches listen here. */
   onStored?: (report: PollReport) => void;
+  /** Sources added through the API or OPML may not reach private addresses unless this is set. */
+  allowPrivateSources?: boolean;
   now?: () => number;
   signal?: AbortSignal;
 }
@@ -75,6 +77,8 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
       lastModified: source.last_modified,
       limiter: ctx.limiter,
       signal: ctx.signal,
+      // Config files are written by the operator; anything added at run time could aim at the intranet.
+      blockPrivateAddresses: source.origin !== 'config' && !ctx.allowPrivateSources,
     });
     report.status = response.status;
     if (response.maxAgeSeconds) publisherMinMinutes = Math.ceil(response.maxAgeSeconds / 60);
