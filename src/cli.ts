@@ -10,6 +10,7 @@ Commands:
   serve              run the scheduler and the HTTP server (GraphQL, feeds)
   poll --once        poll every source once, print a line per source, exit
   sources            print each source's health as a table
+  demo               serve feeds/demo/ on 127.0.0.1:4080 and run the gateway against it (offline)
 
 Options:
   --config FILE      configuration file (default feeds/sources.json, env NEWSGATE_CONFIG)
@@ -82,6 +83,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         const { runServe } = await import('./commands/serve.js');
         return await runServe({ config, dbFile, port, host: values.host ?? io.env.HOST ?? '0.0.0.0', poll: !values['no-poll'], io });
+      }
+      case 'demo': {
+        const demoConfig = values.config ?? 'feeds/demo/sources.json';
+        const config = loadConfig(demoConfig);
+        const { startDemoFeedServer } = await import('./commands/demo.js');
+        const feeds = await startDemoFeedServer('feeds/demo', 4080);
+        io.stdout.write('demo feeds on http://127.0.0.1:4080/\n');
+        const { runServe } = await import('./commands/serve.js');
+        try {
+          const port = Number(values.port ?? io.env.PORT ?? 4000);
+          return await runServe({ config, dbFile: values.db ?? 'data/demo.db', port, host: values.host ?? '127.0.0.1', poll: true, io });
+        } finally {
+          feeds.close();
+        }
       }
       default:
         io.stderr.write(`newsgate: unknown command "${command}"\n\n${HELP}`);

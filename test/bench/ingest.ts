@@ -1,0 +1,123 @@
+/**
+ * npm run bench:ingest — end-to-end ingest throughput against raw floors.
+ * 100,000 items across 200 feeds served from loopback by a child process (the other core),
+ * polled by the real pipeline into (1) an empty database and (2) one holding 1,000,000 articles.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import Parser from 'rss-parser';
+import SQLite from 'better-sqlite3';
+import { createApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load.js';
+import { decodeFeedBody } from '../../src/ingest/decode.js';
+import { normalizeFeed } from '../../src/ingest/normalize.js';
+import { parseFeed } from '../../src/ingest/parse.js';
+import { pollAllOnce } from '../../src/ingest/scheduler.js';
+import { openStore } from '../../src/store/database.js';
+import { generateDatabase } from './generate-db.js';
+import { generateFeed } from './feed-generator.js';
+
+const FEEDS = Number(process.env.BENCH_FEEDS ?? 200);
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
+const BIG = Number(process.env.BENCH_STORED ?? 1_000_000);
+
+if (process.argv[2] === 'serve-feeds') {
+  const bodies = Array.from({ length: FEEDS }, (_, f) => Buffer.from(generateFeed(f, ITEMS)));
+  const server = createServer((req, res) => {
+    const f = Number((req.url ?? '').match(/feed-(\d+)/)?.[1]);
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+    res.end(bodies[f]);
+  });
+  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+} else {
+  await main();
+}
+
+async function main() {
+  mkdirSync('data', { recursive: true });
+  const child: ChildProcess = fork(process.argv[1], ['serve-feeds'], { stdio: 'inherit' });
+  const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
+  const config = parseConfig({
+    topics: [{ slug: 'thoi-su', name: 'Thời sự', aliases: ['Thời sự'] }],
+    sources: Array.from({ length: FEEDS }, (_, f) => ({ slug: `bench-${f}`, url: `http://127.0.0.1:${port}/feed-${f}.rss`, name: `Bench ${f}`, topics: ['thoi-su'] })),
+    fetch: { concurrency: 8, perHostConcurrency: 8 },
+  });
+  const total = FEEDS * ITEMS;
+  const bodies = Array.from({ length: FEEDS }, (_, f) => Buffer.from(generateFeed(f, ITEMS)));
+  const rows: string[] = [];
+  const line = (name: string, seconds: number, note = '') => {
+    const rate = Math.round(total / seconds);
+    rows.push(`| ${name} | ${rate.toLocaleString('en')} items/s | ${seconds.toFixed(2)} s | ${note} |`);
+    console.log(`${name.padEnd(52)} ${rate.toLocaleString('en').padStart(9)} items/s  (${seconds.toFixed(2)} s) ${note}`);
+    return rate;
+  };
+
+  // Floor 1: rss-parser alone on the same bytes.
+  let t = performance.now();
+  const rawParser = new Parser();
+  for (const body of bodies) await rawParser.parseString(body.toString('utf8'));
+  line('floor: rss-parser parseString alone', (performance.now() - t) / 1000);
+
+  // Our decode + parse + normalise, no I/O.
+  t = performance.now();
+  const normalized = [];
+  for (const [f, body] of bodies.entries()) {
+    const feed = await parseFeed(decodeFeedBody(body, 'application/rss+xml; charset=utf-8'), { url: `http://127.0.0.1/feed-${f}.rss` });
+    normalized.push(normalizeFeed(feed, { feedUrl: `http://127.0.0.1/feed-${f}.rss`, timezone: 'Asia/Ho_Chi_Minh', fetchedAt: new Date(), sourceSlug: `bench-${f}` }).articles);
+  }
+  line('decode + parse + normalise (no I/O)', (performance.now() - t) / 1000);
+
+  // Floor 2: better-sqlite3 inserting the same rows with one prepared statement in one transaction.
+  const floorFile = 'data/bench-floor.db';
+  for (const f of [floorFile, `${floorFile}-wal`, `${floorFile}-shm`]) rmSync(f, { force: true });
+  const floorStore = await openStore(floorFile);
+  floorStore.sqlite.prepare("insert into sources (id, slug, url, name, created_at) values (1, 's', 'http://x', 's', 0)").run();
+  const insert = floorStore.sqlite.prepare(
+    `insert into articles (key, link, guid, title, summary, content_html, author, image_url, categories, published_at, fetched_at, updated_at, source_id, story_id, content_hash)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 'x')`,
+  );
+  t = performance.now();
+  floorStore.sqlite.transaction(() => {
+    for (const articles of normalized)
+      for (const a of articles)
+        insert.run(a.key, a.link, a.guid, a.title, a.summary, a.contentHtml, a.author, a.imageUrl, JSON.stringify(a.categories), a.publishedAt.getTime(), 0, 0);
+  })();
+  line('floor: better-sqlite3 prepared insert, one transaction', (performance.now() - t) / 1000);
+  await floorStore.close();
+
+  const runPipeline = async (file: string, label: string) => {
+    const store = await openStore(file);
+    const app = await createApp(config, store);
+    const start = performance.now();
+    const reports = await pollAllOnce(app.ingest);
+    const seconds = (performance.now() - start) / 1000;
+    const stored = reports.reduce((n, r) => n + r.new, 0);
+    const failed = reports.filter((r) => r.error);
+    if (failed.length) console.log('failures:', failed.slice(0, 3).map((r) => r.error));
+    await store.close();
+    return { rate: line(label, seconds, `${stored.toLocaleString('en')} new`), stored };
+  };
+
+  const emptyFile = 'data/bench-ingest-empty.db';
+  for (const f of [emptyFile, `${emptyFile}-wal`, `${emptyFile}-shm`]) rmSync(f, { force: true });
+  const empty = await runPipeline(emptyFile, 'newsgate end to end, empty database');
+
+  console.log(`generating ${BIG.toLocaleString('en')}-article database (cached in data/)…`);
+  const bigSource = `data/bench-${BIG}.db`;
+  await generateDatabase(bigSource, { articles: BIG, sources: 500, topics: 20 });
+  const bigFile = 'data/bench-ingest-big.db';
+  for (const f of [bigFile, `${bigFile}-wal`, `${bigFile}-shm`]) rmSync(f, { force: true });
+  copyFileSync(bigSource, bigFile);
+  const big = await runPipeline(bigFile, `newsgate end to end, ${BIG.toLocaleString('en')} stored`);
+
+  const rss = process.resourceUsage().maxRSS / 1024;
+  console.log(`\nslowdown at ${BIG.toLocaleString('en')} stored: ${(empty.rate / big.rate).toFixed(2)}x (target ≤ 1.5x)`);
+  console.log(`peak RSS: ${rss.toFixed(0)} MB (target < 300 MB)`);
+  console.log('\n| stage | throughput | time | note |\n|---|---|---|---|\n' + rows.join('\n'));
+  child.kill();
+  const check = new SQLite(emptyFile, { readonly: true });
+  console.log(`articles stored (empty run): ${(check.prepare('select count(*) n from articles').get() as { n: number }).n}`);
+  check.close();
+}

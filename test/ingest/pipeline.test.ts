@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { pollSource } from '../../src/ingest/pipeline.js';
+import { pollAllOnce } from '../../src/ingest/scheduler.js';
+import type { Store } from '../../src/store/database.js';
+import { findSourceBySlug } from '../../src/store/sources.js';
+import { makeConfig } from '../helpers/config.js';
+import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { buildRss, type RssItem } from '../helpers/rss.js';
+import { openTestStore } from '../helpers/store.js';
+
+const items: RssItem[] = [
+  { title: 'Bão số 6 khả năng sắp hình thành, trọng tâm mưa lớn ở miền Trung', link: 'https://vnexpress.net/bao-so-6-4931234.html', pubDate: 'Thu, 27 Nov 2026 08:00:00 +0700', description: '<p>Áp thấp nhiệt đới có thể mạnh lên thành bão.</p>' },
+  { title: 'Công bố kết quả nghiên cứu ảnh hưởng của xăng E10', link: 'https://vnexpress.net/xang-e10-4931235.html?utm_source=rss', pubDate: 'Thu, 27 Nov 2026 09:00:00 +0700' },
+  { title: 'Giá vàng hôm nay 27/11', link: 'https://vnexpress.net/gia-vang-4931236.html', pubDate: 'Thu, 27 Nov 2026 10:00:00 +0700' },
+];
+
+let server: FixtureServer;
+let store: Store;
+let app: App;
+
+beforeEach(async () => {
+  server = await startFixtureServer({
+    '/a.rss': { body: buildRss(items) },
+    '/b.rss': { body: buildRss([items[0]]) },
+    '/html': { headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><html><body>Trang chủ</body></html>' },
+    '/broken.rss': { body: '<rss><channel><item><title>x</title></channel>' },
+  });
+  const config = makeConfig({
+    sources: [
+      { slug: 'a', url: server.url('/a.rss'), name: 'A', topics: ['thoi-su'] },
+      { slug: 'b', url: server.url('/b.rss'), name: 'B', topics: ['kinh-doanh'] },
+      { slug: 'html', url: server.url('/html'), name: 'HTML page', topics: [] },
+      { slug: 'broken', url: server.url('/broken.rss'), name: 'Broken', topics: [] },
+      { slug: 'gone', url: server.url('/gone.rss'), name: 'Gone', topics: [] },
+    ],
+  });
+  store = await openTestStore();
+  app = await createApp(config, store);
+});
+afterEach(async () => {
+  await store.close();
+  await server.close();
+});
+
+const count = async (table: 'articles' | 'stories' | 'article_sources') =>
+  Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('poll pipeline', () => {
+  it('stores a feed once, adds nothing on a re-poll, and updates a retitled item in place', async () => {
+    const source = (await findSourceBySlug(store.db, 'a'))!;
+    const first = await pollSource(app.ingest, source);
+    expect(first).toMatchObject({ outcome: 'ok', new: 3, updated: 0, error: null, status: 200 });
+    const second = await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
+    expect(second).toMatchObject({ new: 0, updated: 0, unchanged: 3 });
+
+    server.set('/a.rss', { body: buildRss([{ ...items[0], title: 'Bão số 6 đã hình thành, mưa lớn ở miền Trung' }, items[1], items[2]]) });
+    const third = await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
+    expect(third).toMatchObject({ new: 0, updated: 1, unchanged: 2 });
+    expect(await count('articles')).toBe(3);
+    const row = await store.db.selectFrom('articles').select(['title', 'link']).where('link', 'like', '%bao-so-6%').executeTakeFirstOrThrow();
+    expect(row.title).toBe('Bão số 6 đã hình thành, mưa lớn ở miền Trung');
+    // The tracking parameter is not part of the identity.
+    const e10 = await store.db.selectFrom('articles').select('link').where('link', 'like', '%xang-e10%').executeTakeFirstOrThrow();
+    expect(e10.link).toBe('https://vnexpress.net/xang-e10-4931235.html');
+  });
+
+  it('records 304 as unchanged using the remembered validators', async () => {
+    server.set('/a.rss', {
+      handler: (req, res) => {
+        if (req.headers['if-none-match'] === '"v1"') {
+          res.writeHead(304, { etag: '"v1"' });
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"', 'last-modified': 'Thu, 27 Nov 2026 03:00:00 GMT' });
+        res.end(buildRss(items));
+      },
+    });
+    await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
+    const again = await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
+    expect(again).toMatchObject({ outcome: 'not-modified', status: 304, new: 0 });
+    const conditional = server.requests.filter((r) => r.path === '/a.rss').at(-1)!;
+    expect(conditional.headers['if-none-match']).toBe('"v1"');
+    expect(conditional.headers['if-modified-since']).toBe('Thu, 27 Nov 2026 03:00:00 GMT');
+    const health = (await findSourceBySlug(store.db, 'a'))!;
+    expect(health).toMatchObject({ last_status: 304, consecutive_failures: 0, last_error: null, item_count: 3 });
+  });
+
+  it('polls every source; bad sources get a readable error and do not harm the others', async () => {
+    const reports = await pollAllOnce(app.ingest);
+    const bySlug = Object.fromEntries(reports.map((r) => [r.source, r]));
+    expect(bySlug.a).toMatchObject({ outcome: 'ok', new: 3 });
+    // The same URL in b is the same article, now belonging to both sources.
+    expect(bySlug.b.error).toBeNull();
+    expect(await count('articles')).toBe(3);
+    expect(await count('article_sources')).toBe(4);
+    expect(bySlug.html).toMatchObject({ outcome: 'parse-error', error: expect.stringContaining('not a feed') });
+    expect(bySlug.broken).toMatchObject({ outcome: 'parse-error', error: expect.stringMatching(/XML error/) });
+    expect(bySlug.gone).toMatchObject({ outcome: 'http-error', status: 404, error: 'HTTP 404 Not Found' });
+
+    const gone = (await findSourceBySlug(store.db, 'gone'))!;
+    expect(gone.consecutive_failures).toBe(1);
+    expect(gone.last_error).toBe('HTTP 404 Not Found');
+    expect(gone.next_poll_at).toBeGreaterThan(gone.last_fetched_at!);
+    await pollSource(app.ingest, gone);
+    expect((await findSourceBySlug(store.db, 'gone'))!.consecutive_failures).toBe(2);
+  });
+
+  it('raises the poll interval when the feed asks for it with <ttl>', async () => {
+    server.set('/a.rss', { body: buildRss(items, { ttl: 120 }) });
+    await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
+    const source = (await findSourceBySlug(store.db, 'a'))!;
+    expect(source.next_poll_at! - source.last_fetched_at!).toBe(120 * 60_000);
+  });
+});
