@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { buildRss } from '../helpers/rss.js';
+
+// The CLI is tested as users run it: the built bin (npm test builds it first) in a child process.
+const BIN = join(process.cwd(), 'dist/newsgate.js');
+const dir = mkdtempSync(join(tmpdir(), 'newsgate-cli-'));
+let server: FixtureServer;
+let configFile: string;
+
+beforeAll(async () => {
+  if (!existsSync(BIN)) throw new Error('dist/newsgate.js is missing: run `npm run build` (npm test does it)');
+  server = await startFixtureServer({
+    '/ok.rss': { body: buildRss([{ title: 'Giá vàng hôm nay 27/11', link: 'https://vnexpress.net/gia-vang-1.html', pubDate: 'Thu, 27 Nov 2026 10:00:00 +0700' }]) },
+  });
+  configFile = join(dir, 'sources.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      topics: [{ slug: 'kinh-doanh', name: 'Kinh doanh', aliases: [], keywords: [] }],
+      sources: [
+        { slug: 'ok', url: server.url('/ok.rss'), name: 'OK', topics: ['kinh-doanh'], language: 'vi', intervalMinutes: 15 },
+        { slug: 'missing', url: server.url('/missing.rss'), name: 'Missing', topics: [], language: 'vi', intervalMinutes: 15 },
+      ],
+      feeds: [],
+      retentionDays: 90,
+    }),
+  );
+});
+afterAll(async () => server?.close());
+
+/** Asynchronous on purpose: the fixture server lives in this process and must keep answering. */
+function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('newsgate CLI', () => {
+  it('poll --once prints a line per source and a total, exiting 0 whatever the sources did', async () => {
+    const db = join(dir, 'poll.db');
+    const result = await run(['poll', '--once', '--config', configFile, '--db', db]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('ok: 1 new, 0 updated, 0 unchanged');
+    expect(result.stdout).toContain('missing: error (http-error): HTTP 404 Not Found');
+    expect(result.stdout).toContain('total: 2 sources, 1 new, 0 updated, 0 unchanged, 1 failed');
+    const again = await run(['poll', '--once', '--json'], { NEWSGATE_CONFIG: configFile, NEWSGATE_DB: db });
+    expect(again.status).toBe(0);
+    const json = JSON.parse(again.stdout);
+    expect(json.totals).toEqual({ new: 0, updated: 0, unchanged: 1, failed: 1 });
+  });
+
+  it('sources prints the health table', async () => {
+    const db = join(dir, 'poll.db');
+    const result = await run(['sources', '--config', configFile, '--db', db]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^SOURCE\s+STATUS\s+LAST FETCH\s+NEXT POLL\s+FAILS\s+ITEMS\s+LAST ERROR$/);
+    expect(lines.find((l) => l.startsWith('missing'))).toMatch(/404.*HTTP 404 Not Found/);
+    const json = JSON.parse((await run(['sources', '--json', '--config', configFile, '--db', db])).stdout);
+    expect(json.find((s: { slug: string }) => s.slug === 'ok')).toMatchObject({ itemCount: 1, consecutiveFailures: 0, lastStatus: 200 });
+  });
+
+  it('rejects a bad config with a clear error, exit 1, and touches nothing', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ topics: [], sources: [{ slug: 'x', url: 'not a url', name: 'X', topics: ['nope'] }] }));
+    const db = join(dir, 'never.db');
+    const result = await run(['poll', '--once', '--config', bad, '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('bad.json: invalid configuration');
+    expect(result.stderr).toContain('sources[0] (x).url: must be an absolute http(s) URL');
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('explains unknown commands and options', async () => {
+    expect((await run(['frobnicate'])).status).toBe(2);
+    expect((await run(['poll', '--bogus'])).stderr).toContain("Unknown option '--bogus'");
+    expect((await run(['--help'])).stdout).toContain('Usage: newsgate <command>');
+  });
+
+  it('serve answers /healthz and shuts down cleanly on SIGTERM', async () => {
+    const db = join(dir, 'serve.db');
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile, '--db', db, '--port', '0', '--host', '127.0.0.1', '--no-poll'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 10_000);
+      child.stdout.on('data', () => {
+        const match = out.match(/listening on (http:\/\/\S+)/);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    const response = await fetch(new URL('/healthz', url));
+    expect(response.status).toBe(200);
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+});
