@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from './config/types.js';
 import { createLimiter } from './ingest/limiter.js';
 import type { IngestContext, PollReport } from './ingest/pipeline.js';
+import { handleOutput } from './output/routes.js';
 import type { Store } from './store/database.js';
 import { syncConfig } from './store/sources.js';
 
@@ -64,6 +65,10 @@ function handleRequest(app: App, req: IncomingMessage, res: ServerResponse): voi
   if (path === '/healthz') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: 'ok' }));
+    return;
+  }
+  if (path === '/' || path.startsWith('/feeds/')) {
+    handleOutput(app, req, res);
     return;
   }
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

@@ -1,0 +1,281 @@
+/**
+ * The narrow article queries the re-published feeds need (src/output). Written before the
+ * GraphQL article listing (article-queries.ts) existed; fold into it once that lands.
+ *
+ * Every listing walks an index newest-first with a keyset cursor — (topic_id|source_id,
+ * published_at, article_id) on the link tables, (published_at, id) on articles — so the
+ * cost is proportional to the rows read, never to the size of the table.
+ */
+import { sql, type Kysely } from 'kysely';
+import { toFoldedKey } from '../text/fold.js';
+import type { Database } from './types.js';
+
+export interface FeedArticleRow {
+  id: number;
+  link: string;
+  title: string;
+  summary: string | null;
+  content_html: string | null;
+  author: string | null;
+  image_url: string | null;
+  categories: string;
+  published_at: number;
+  fetched_at: number;
+  updated_at: number;
+  source_id: number;
+  story_id: number;
+  source_name: string;
+}
+
+export interface FeedArticleQuery {
+  /** An article qualifies when it is in any of these topics (when given). */
+  topicIds?: readonly number[];
+  /** …and delivered by any of these sources (when given). */
+  sourceIds?: readonly number[];
+  /** Inclusive lower bound on published_at (ms). */
+  since?: number;
+  /** Case- and accent-insensitive substring of title or summary (see matchesSearch). */
+  search?: string;
+  /** Extra predicate applied to each candidate, in order (include/exclude words, story collapse). */
+  accept?: (row: FeedArticleRow) => boolean;
+  /** Stop after this many accepted rows. */
+  limit: number;
+  /** Stop after reading this many candidate rows even when fewer were accepted (bounds rare searches). */
+  maxScanned?: number;
+}
+
+export interface FeedArticleResult {
+  rows: FeedArticleRow[];
+  scanned: number;
+  /** True when the scan stopped at maxScanned rather than at the end of the selection or the limit. */
+  truncated: boolean;
+}
+
+const DEFAULT_MAX_SCANNED = 20_000;
+
+type Cursor = { published_at: number; id: number };
+type Head = { article_id: number; published_at: number };
+
+/**
+ * Newest-first articles of a selection. With no filter in JS (search/accept) this is one
+ * index range read per topic or source plus one primary-key lookup batch.
+ */
+export async function listFeedArticles(db: Kysely<Database>, query: FeedArticleQuery): Promise<FeedArticleResult> {
+  const filtered = query.search !== undefined || query.accept !== undefined;
+  const maxScanned = query.maxScanned ?? DEFAULT_MAX_SCANNED;
+  // Read a little more than needed when rows may be rejected, in growing batches.
+  let batch = filtered ? Math.max(query.limit * 2, 100) : query.limit;
+  const needle = query.search !== undefined ? searchKey(query.search) : undefined;
+  const streams = makeStreams(db, query);
+  const rows: FeedArticleRow[] = [];
+  let scanned = 0;
+  let lastId = -1;
+  for (;;) {
+    const ids: number[] = [];
+    while (ids.length < batch) {
+      const next = await nextHead(streams, batch);
+      if (!next) break;
+      if (next.article_id === lastId) continue; // the same article under two topics/sources
+      lastId = next.article_id;
+      ids.push(next.article_id);
+    }
+    if (ids.length === 0) return { rows, scanned, truncated: false };
+    const loaded = await loadArticles(db, ids);
+    for (const id of ids) {
+      const row = loaded.get(id);
+      scanned++;
+      if (!row) continue;
+      if (needle !== undefined && !matchesSearch(row, needle)) continue;
+      if (query.accept && !query.accept(row)) continue;
+      rows.push(row);
+      if (rows.length >= query.limit) return { rows, scanned, truncated: false };
+    }
+    if (scanned >= maxScanned) return { rows, scanned, truncated: true };
+    batch = Math.min(batch * 2, 2000);
+  }
+}
+
+/** Folded key of a search string: case, accents, tone placement and punctuation do not matter. */
+export function searchKey(q: string): string {
+  return toFoldedKey(q);
+}
+
+/**
+ * Interim search until FTS5: the folded query is a substring of the folded title or summary
+ * ("bao so 6" finds "Bão số 6"; so does "BÃO SỐ 6").
+ */
+export function matchesSearch(row: Pick<FeedArticleRow, 'title' | 'summary'>, needle: string): boolean {
+  if (needle === '') return true;
+  return toFoldedKey(row.title).includes(needle) || (row.summary !== null && toFoldedKey(row.summary).includes(needle));
+}
+
+interface Stream {
+  buffer: Head[];
+  done: boolean;
+  cursor: Cursor | null;
+  fetch(after: Cursor | null, size: number): Promise<Head[]>;
+}
+
+function makeStreams(db: Kysely<Database>, query: FeedArticleQuery): Stream[] {
+  const since = query.since ?? null;
+  const topicIds = query.topicIds ? [...new Set(query.topicIds)] : undefined;
+  const sourceIds = query.sourceIds ? [...new Set(query.sourceIds)] : undefined;
+  const make = (fetch: Stream['fetch']): Stream => ({ buffer: [], done: false, cursor: null, fetch });
+  if (topicIds && topicIds.length === 0) return [];
+  if (sourceIds && sourceIds.length === 0) return [];
+  if (topicIds) {
+    return topicIds.map((topicId) =>
+      make(async (after, size) => {
+        let q = db
+          .selectFrom('article_topics as at')
+          .select(['at.article_id', 'at.published_at'])
+          .where('at.topic_id', '=', topicId)
+          .orderBy('at.published_at', 'desc')
+          .orderBy('at.article_id', 'desc')
+          .limit(size);
+        if (after) q = q.where(sql<boolean>`(at.published_at, at.article_id) < (${after.published_at}, ${after.id})`);
+        if (since !== null) q = q.where('at.published_at', '>=', since);
+        if (sourceIds) {
+          q = q.where((eb) =>
+            eb.exists(
+              eb.selectFrom('article_sources as s').select(sql`1`.as('one')).whereRef('s.article_id', '=', 'at.article_id').where('s.source_id', 'in', sourceIds),
+            ),
+          );
+        }
+        return q.execute();
+      }),
+    );
+  }
+  if (sourceIds) {
+    return sourceIds.map((sourceId) =>
+      make(async (after, size) => {
+        let q = db
+          .selectFrom('article_sources as s')
+          .select(['s.article_id', 's.published_at'])
+          .where('s.source_id', '=', sourceId)
+          .orderBy('s.published_at', 'desc')
+          .orderBy('s.article_id', 'desc')
+          .limit(size);
+        if (after) q = q.where(sql<boolean>`(s.published_at, s.article_id) < (${after.published_at}, ${after.id})`);
+        if (since !== null) q = q.where('s.published_at', '>=', since);
+        return q.execute();
+      }),
+    );
+  }
+  return [
+    make(async (after, size) => {
+      let q = db
+        .selectFrom('articles as a')
+        .select(['a.id as article_id', 'a.published_at'])
+        .orderBy('a.published_at', 'desc')
+        .orderBy('a.id', 'desc')
+        .limit(size);
+      if (after) q = q.where(sql<boolean>`(a.published_at, a.id) < (${after.published_at}, ${after.id})`);
+      if (since !== null) q = q.where('a.published_at', '>=', since);
+      return q.execute();
+    }),
+  ];
+}
+
+/** k-way merge of the streams, newest first (ties: higher id first, as the indexes order them). */
+async function nextHead(streams: Stream[], size: number): Promise<Head | undefined> {
+  let best: Stream | undefined;
+  for (const stream of streams) {
+    if (stream.buffer.length === 0 && !stream.done) {
+      const rows = await stream.fetch(stream.cursor, size);
+      stream.buffer = rows;
+      if (rows.length < size) stream.done = true;
+      if (rows.length > 0) {
+        const last = rows[rows.length - 1];
+        stream.cursor = { published_at: last.published_at, id: last.article_id };
+      }
+    }
+    const head = stream.buffer[0];
+    if (!head) continue;
+    const top = best?.buffer[0];
+    if (!top || head.published_at > top.published_at || (head.published_at === top.published_at && head.article_id > top.article_id)) best = stream;
+  }
+  return best?.buffer.shift();
+}
+
+const ARTICLE_COLUMNS = [
+  'a.id',
+  'a.link',
+  'a.title',
+  'a.summary',
+  'a.content_html',
+  'a.author',
+  'a.image_url',
+  'a.categories',
+  'a.published_at',
+  'a.fetched_at',
+  'a.updated_at',
+  'a.source_id',
+  'a.story_id',
+  'src.name as source_name',
+] as const;
+
+async function loadArticles(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, FeedArticleRow>> {
+  const map = new Map<number, FeedArticleRow>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('articles as a')
+      .innerJoin('sources as src', 'src.id', 'a.source_id')
+      .select(ARTICLE_COLUMNS)
+      .where('a.id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) map.set(row.id, row);
+  }
+  return map;
+}
+
+export interface StoryArticleRow extends FeedArticleRow {
+  /** Every source that delivered this article (the first one included), by name. */
+  outlets: string[];
+}
+
+/** All articles of the given stories (aliases resolved by the store), each with the outlets that carried it. */
+export async function loadStoryArticles(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, StoryArticleRow[]>> {
+  const byStory = new Map<number, StoryArticleRow[]>();
+  if (storyIds.length === 0) return byStory;
+  const rows = await db
+    .selectFrom('articles as a')
+    .innerJoin('sources as src', 'src.id', 'a.source_id')
+    .select(ARTICLE_COLUMNS)
+    .where('a.story_id', 'in', [...storyIds])
+    .orderBy('a.published_at')
+    .orderBy('a.id')
+    .execute();
+  const outlets = new Map<number, string[]>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const links = await db
+      .selectFrom('article_sources as s')
+      .innerJoin('sources as src', 'src.id', 's.source_id')
+      .select(['s.article_id', 'src.name'])
+      .where('s.article_id', 'in', rows.slice(i, i + 500).map((r) => r.id))
+      .orderBy('s.source_id')
+      .execute();
+    for (const link of links) {
+      const list = outlets.get(link.article_id) ?? [];
+      list.push(link.name);
+      outlets.set(link.article_id, list);
+    }
+  }
+  for (const row of rows) {
+    const list = byStory.get(row.story_id) ?? [];
+    const names = outlets.get(row.id) ?? [];
+    list.push({ ...row, outlets: names.includes(row.source_name) ? names : [row.source_name, ...names] });
+    byStory.set(row.story_id, list);
+  }
+  return byStory;
+}
+
+/** Topic ids of the given articles (for cache invalidation after a poll). */
+export async function topicIdsOfArticles(db: Kysely<Database>, articleIds: readonly number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < articleIds.length; i += 500) {
+    const rows = await db.selectFrom('article_topics').select('topic_id').distinct().where('article_id', 'in', articleIds.slice(i, i + 500)).execute();
+    for (const row of rows) out.add(row.topic_id);
+  }
+  return out;
+}
