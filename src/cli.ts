@@ -10,6 +10,7 @@ Commands:
   serve              run the scheduler and the HTTP server (GraphQL, feeds)
   poll --once        poll every source once, print a line per source, exit
   sources            print each source's health as a table
+  import-opml FILE   add the feeds of an OPML file as sources (--json for a machine-readable report)
   demo               serve feeds/demo/ on 127.0.0.1:4080 and run the gateway against it (offline)
 
 Options:
@@ -83,6 +84,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         const { runServe } = await import('./commands/serve.js');
         return await runServe({ config, dbFile, port, host: values.host ?? io.env.HOST ?? '0.0.0.0', poll: !values['no-poll'], io });
+      }
+      case 'import-opml': {
+        const file = positionals[1];
+        if (!file) {
+          io.stderr.write('newsgate import-opml: missing FILE (an OPML file exported by a feed reader)\n');
+          return 2;
+        }
+        const config = loadConfig(configFile);
+        const { runImportOpml } = await import('./commands/import-opml.js');
+        return await runImportOpml({ config, dbFile, file, json: values.json, io });
       }
       case 'demo': {
         const demoConfig = values.config ?? 'feeds/demo/sources.json';

@@ -3,6 +3,7 @@
  * Unknown parameters are ignored and are not part of the cache key, so cache-busting
  * junk cannot fragment the cache.
  */
+import { tokenizeSyllables } from '../text/tokenize.js';
 
 export const MAX_LIMIT = 200;
 export const DEFAULT_LIMIT = 50;
@@ -73,6 +74,8 @@ export function parseFeedParams(search: URLSearchParams, options: { requireQ?: b
     if (trimmed.length > MAX_QUERY_CHARS) throw new ParamError('q', `must be at most ${MAX_QUERY_CHARS} characters`);
     if (trimmed === '') {
       if (options.requireQ) throw new ParamError('q', 'must not be empty');
+    } else if (tokenizeSyllables(trimmed).length === 0) {
+      throw new ParamError('q', 'must contain at least one word');
     } else {
       params.q = trimmed;
     }

@@ -4,9 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Config, CuratedFeedDef } from '../config/types.js';
-import { listFeedArticles, loadStoryArticles, type FeedArticleRow, type StoryArticleRow } from '../store/feed-queries.js';
+import { compilePhrase, listFeedArticles, loadStoryArticles, type AccentMode, type FeedArticleRow, type StoryArticleRow, type TextMatcher } from '../store/feed-queries.js';
 import type { Database } from '../store/types.js';
-import { toFoldedKey } from '../text/fold.js';
 import { FORMATS, TAG_AUTHORITY, type FeedFormat, type FeedItem, type FeedModel } from './model.js';
 import { canonicalQuery, DEFAULT_LIMIT, type FeedParams } from './params.js';
 import { escapeHtml, plainText, safeHtml, safeHttpUrl } from './safe.js';
@@ -157,20 +156,19 @@ async function involvedSources(
 }
 
 /**
- * Include/exclude words, matched accent- and case-insensitively on whole syllables of the title
- * and summary. Folding is deliberate and lossy: "bão" also matches "bao" and "báo" (as in
- * "cảnh báo"), because a reader typing without diacritics must be served; write a longer
- * phrase ("cơn bão", "bão số") to narrow it.
+ * Include/exclude: an article qualifies when its title or summary contains any include phrase
+ * (when there are some) and no exclude phrase. Matching is by whole syllables, case-insensitive,
+ * with diacritics ignored only where the phrase leaves them out — see compilePhrase.
  */
-export function compileWordFilter(include: readonly string[], exclude: readonly string[]): ((row: Pick<FeedArticleRow, 'title' | 'summary'>) => boolean) | undefined {
-  const inc = include.map(toFoldedKey).filter(Boolean).map((k) => ` ${k} `);
-  const exc = exclude.map(toFoldedKey).filter(Boolean).map((k) => ` ${k} `);
+export function compileWordFilter(
+  include: readonly string[],
+  exclude: readonly string[],
+  mode: AccentMode = 'query',
+): ((row: Pick<FeedArticleRow, 'title' | 'summary'>) => boolean) | undefined {
+  const inc = include.map((w) => compilePhrase(w, mode)).filter((m): m is TextMatcher => m !== null);
+  const exc = exclude.map((w) => compilePhrase(w, mode)).filter((m): m is TextMatcher => m !== null);
   if (inc.length === 0 && exc.length === 0) return undefined;
-  return (row) => {
-    const text = ` ${toFoldedKey(row.title)} ${row.summary ? toFoldedKey(row.summary) : ''} `;
-    if (inc.length > 0 && !inc.some((k) => text.includes(k))) return false;
-    return !exc.some((k) => text.includes(k));
-  };
+  return (row) => (inc.length === 0 || inc.some((m) => m(row))) && !exc.some((m) => m(row));
 }
 
 export interface EffectiveQuery {

@@ -7,7 +7,8 @@
  * cost is proportional to the rows read, never to the size of the table.
  */
 import { sql, type Kysely } from 'kysely';
-import { toFoldedKey } from '../text/fold.js';
+import { foldToken } from '../text/fold.js';
+import { tokenizeSyllables } from '../text/tokenize.js';
 import type { Database } from './types.js';
 
 export interface FeedArticleRow {
@@ -34,7 +35,7 @@ export interface FeedArticleQuery {
   sourceIds?: readonly number[];
   /** Inclusive lower bound on published_at (ms). */
   since?: number;
-  /** Case- and accent-insensitive substring of title or summary (see matchesSearch). */
+  /** Words that must occur in the title or summary (see compilePhrase). Interim until FTS5. */
   search?: string;
   /** Extra predicate applied to each candidate, in order (include/exclude words, story collapse). */
   accept?: (row: FeedArticleRow) => boolean;
@@ -65,7 +66,7 @@ export async function listFeedArticles(db: Kysely<Database>, query: FeedArticleQ
   const maxScanned = query.maxScanned ?? DEFAULT_MAX_SCANNED;
   // Read a little more than needed when rows may be rejected, in growing batches.
   let batch = filtered ? Math.max(query.limit * 2, 100) : query.limit;
-  const needle = query.search !== undefined ? searchKey(query.search) : undefined;
+  const search = query.search !== undefined ? compilePhrase(query.search) : undefined;
   const streams = makeStreams(db, query);
   const rows: FeedArticleRow[] = [];
   let scanned = 0;
@@ -85,7 +86,7 @@ export async function listFeedArticles(db: Kysely<Database>, query: FeedArticleQ
       const row = loaded.get(id);
       scanned++;
       if (!row) continue;
-      if (needle !== undefined && !matchesSearch(row, needle)) continue;
+      if (search && !search(row)) continue;
       if (query.accept && !query.accept(row)) continue;
       rows.push(row);
       if (rows.length >= query.limit) return { rows, scanned, truncated: false };
@@ -95,18 +96,58 @@ export async function listFeedArticles(db: Kysely<Database>, query: FeedArticleQ
   }
 }
 
-/** Folded key of a search string: case, accents, tone placement and punctuation do not matter. */
-export function searchKey(q: string): string {
-  return toFoldedKey(q);
+/**
+ * Word matching for search and include/exclude, on whole syllables of the title and summary.
+ * Case, Unicode normalisation form and tone-mark placement never matter ("BÃO", NFD "bão",
+ * "hoà"/"hòa"). Diacritics are ignored where the query leaves them out: "bao" (typed without
+ * accents) matches "bão", "báo" and "bao"; "bão" written with its accent matches only "bão",
+ * not "báo" (as in "cảnh báo", "dự báo") nor "bao" ("thuê bao", "bao gồm"), which would
+ * otherwise drag a large share of all news into a storm feed. `folded` ignores diacritics on
+ * both sides ("bão" matches "báo" too).
+ */
+export type AccentMode = 'query' | 'folded';
+
+export interface TextMatcher {
+  /** True when the phrase occurs in the row's title or summary. */
+  (row: Pick<FeedArticleRow, 'title' | 'summary'>): boolean;
 }
 
-/**
- * Interim search until FTS5: the folded query is a substring of the folded title or summary
- * ("bao so 6" finds "Bão số 6"; so does "BÃO SỐ 6").
- */
-export function matchesSearch(row: Pick<FeedArticleRow, 'title' | 'summary'>, needle: string): boolean {
-  if (needle === '') return true;
-  return toFoldedKey(row.title).includes(needle) || (row.summary !== null && toFoldedKey(row.summary).includes(needle));
+interface RowTokens {
+  exact: string[];
+  folded: string[];
+}
+
+const tokenCache = new WeakMap<object, RowTokens>();
+
+function rowTokens(row: Pick<FeedArticleRow, 'title' | 'summary'>): RowTokens {
+  let cached = tokenCache.get(row);
+  if (!cached) {
+    // A sentinel between title and summary so a phrase cannot span them.
+    const exact = [...tokenizeSyllables(row.title), '\u0000', ...(row.summary ? tokenizeSyllables(row.summary) : [])];
+    cached = { exact, folded: exact.map(foldToken) };
+    tokenCache.set(row, cached);
+  }
+  return cached;
+}
+
+/** Null when the phrase has no word in it (punctuation only). */
+export function compilePhrase(phrase: string, mode: AccentMode = 'query'): TextMatcher | null {
+  const tokens = tokenizeSyllables(phrase);
+  if (tokens.length === 0) return null;
+  const folded = tokens.map(foldToken);
+  const loose = tokens.map((t, i) => mode === 'folded' || folded[i] === t);
+  const n = tokens.length;
+  return (row) => {
+    const text = rowTokens(row);
+    const last = text.exact.length - n;
+    outer: for (let i = 0; i <= last; i++) {
+      for (let j = 0; j < n; j++) {
+        if (loose[j] ? text.folded[i + j] !== folded[j] : text.exact[i + j] !== tokens[j]) continue outer;
+      }
+      return true;
+    }
+    return false;
+  };
 }
 
 interface Stream {
