@@ -70,7 +70,7 @@ describe('RSS 2.0', () => {
   const xml = renderRss(model);
 
   it('round-trips through rss-parser field by field', async () => {
-    const feed = await new Parser({ customFields: { item: ['dc:creator'] } }).parseString(xml);
+    const feed = await new Parser<Record<string, unknown>, { 'content:encoded': string; 'dc:creator': string }>({ customFields: { item: ['dc:creator', 'content:encoded'] } }).parseString(xml);
     expect(feed.title).toBe(model.title);
     expect(feed.description).toBe(model.description);
     expect(feed.link).toBe(model.homeUrl);
