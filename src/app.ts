@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from './config/types.js';
+import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from './graphql/server.js';
 import { createLimiter } from './ingest/limiter.js';
 import type { IngestContext, PollReport } from './ingest/pipeline.js';
 import { handleOutput } from './output/routes.js';
@@ -24,6 +25,8 @@ export interface App {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Listeners told about every feed poll that stored something. */
   onStored(listener: (report: PollReport) => void): () => void;
+  /** The GraphQL server (Yoga) behind /graphql. */
+  yoga: GraphQLServer;
 }
 
 /**
@@ -56,7 +59,9 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    yoga: null as never, // set below: the GraphQL server is built around the finished app
   };
+  app.yoga = createGraphQLServer(app);
   return app;
 }
 
@@ -65,6 +70,10 @@ function handleRequest(app: App, req: IncomingMessage, res: ServerResponse): voi
   if (path === '/healthz') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: 'ok' }));
+    return;
+  }
+  if (path === GRAPHQL_PATH) {
+    void app.yoga.requestListener(req, res);
     return;
   }
   if (path === '/' || path.startsWith('/feeds/')) {

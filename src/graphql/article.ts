@@ -1,0 +1,133 @@
+import DataLoader from 'dataloader';
+import {
+  countArticles,
+  countArticlesByLink,
+  findArticlesByIds,
+  listArticlePage,
+  listArticlePagesByLink,
+  listSourcesOfArticles,
+  listTopicsOfArticles,
+  type ArticleFilterSpec,
+  type Keyset,
+  type LinkGroup,
+  type PageWindow,
+} from '../store/article-queries.js';
+import type { ArticleRow } from '../store/types.js';
+import { builder } from './builder.js';
+import type { GraphQLContext } from './context.js';
+import { parseLocalId } from './errors.js';
+import { ArticleFilter, resolveFilter, type ArticleFilterInput } from './filter.js';
+import { connectionComplexity, readWindow, toConnection, type ConnectionArgs, type ConnectionSource } from './pagination.js';
+import { Source } from './source.js';
+import { Story } from './story.js';
+import { Topic } from './topic.js';
+
+export const Article = builder.loadableNodeRef('Article', {
+  id: { resolve: (article: ArticleRow) => article.id, parse: parseLocalId },
+  load: (ids: number[], ctx: GraphQLContext) => findArticlesByIds(ctx.db, ids),
+  sort: (article) => article.id,
+});
+
+Article.implement({
+  description: 'One news item. The same URL seen at several outlets is one article listing all of them.',
+  fields: (t) => ({
+    title: t.exposeString('title'),
+    link: t.exposeString('link', { description: 'Canonical URL of the article.' }),
+    summary: t.string({ nullable: true, description: 'Plain-text summary.', resolve: (a) => a.summary }),
+    contentHtml: t.string({ nullable: true, description: 'Sanitised HTML body, when the feed carries one.', resolve: (a) => a.content_html }),
+    author: t.string({ nullable: true, resolve: (a) => a.author }),
+    imageUrl: t.string({ nullable: true, resolve: (a) => a.image_url }),
+    originalOutlet: t.string({
+      nullable: true,
+      description: 'For aggregator feeds (Google News, Báo Mới), the outlet that originally published the article.',
+      resolve: (a) => a.original_outlet,
+    }),
+    publishedAt: t.field({ type: 'DateTime', resolve: (a) => a.published_at }),
+    fetchedAt: t.field({ type: 'DateTime', description: 'When this gateway first stored the article.', resolve: (a) => a.fetched_at }),
+    source: t.field({ type: Source, description: 'The outlet that delivered the article first.', resolve: (a) => a.source_id }),
+    sources: t.loadableList({
+      type: Source,
+      description: 'Every outlet whose feed lists the article, the first one first.',
+      complexity: { field: 1, multiplier: 3 },
+      load: async (ids: number[], ctx) => {
+        const map = await listSourcesOfArticles(ctx.db, ids);
+        return ids.map((id) => map.get(id) ?? []);
+      },
+      resolve: (a) => a.id,
+    }),
+    topics: t.loadableList({
+      type: Topic,
+      complexity: { field: 1, multiplier: 3 },
+      load: async (ids: number[], ctx) => {
+        const map = await listTopicsOfArticles(ctx.db, ids);
+        return ids.map((id) => map.get(id) ?? []);
+      },
+      resolve: (a) => a.id,
+    }),
+    story: t.field({ type: Story, description: 'The story this article reports on, with the other outlets’ articles.', resolve: (a) => a.story_id }),
+  }),
+});
+
+export const ArticleConnection = builder.connectionObject({ type: Article, name: 'ArticleConnection' }, { name: 'ArticleEdge' });
+
+export const articleKey = (row: ArticleRow): Keyset => ({ time: row.published_at, id: row.id });
+
+type ArticleConnectionArgs = ConnectionArgs & { filter?: ArticleFilterInput | null };
+
+/** The window that tells whether anything lies beyond `key` on one side. */
+const beyond = (key: Keyset, side: 'newer' | 'older'): PageWindow => (side === 'newer' ? { limit: 1, before: key, backward: true } : { limit: 1, after: key });
+
+/** Query.articles: one filtered list. */
+export async function articleConnection(ctx: GraphQLContext, args: ArticleConnectionArgs) {
+  const window = readWindow('a', args);
+  const spec = await resolveFilter(ctx, args.filter);
+  const page = await listArticlePage(ctx.db, spec, window);
+  return toConnection('a', page, window, articleKey, {
+    existsBeyond: async (key, side) => (await listArticlePage(ctx.db, spec, beyond(key, side))).rows.length > 0,
+    totalCount: () => countArticles(ctx.db, spec),
+  });
+}
+
+/**
+ * Topic.articles / Source.articles for every parent in the query at once: one statement for
+ * the pages, and one for the counts or the far-side checks when selected, whatever the
+ * number of topics or sources (the loader runs per field path, so all share the arguments).
+ */
+export async function articleConnectionsByLink(ctx: GraphQLContext, kind: LinkGroup['kind'], parentIds: number[], args: ArticleConnectionArgs) {
+  const window = readWindow('a', args);
+  const spec: ArticleFilterSpec = await resolveFilter(ctx, args.filter);
+  const pages = await listArticlePagesByLink(ctx.db, kind, parentIds, spec, window);
+  const counts = new DataLoader<number, number>(async (ids) => {
+    const map = await countArticlesByLink(ctx.db, kind, ids, spec);
+    return ids.map((id) => map.get(id) ?? 0);
+  });
+  const beyondLoaders = new Map<'newer' | 'older', DataLoader<number, boolean>>();
+  const beyondLoader = (key: Keyset, side: 'newer' | 'older') => {
+    let loader = beyondLoaders.get(side);
+    if (!loader) {
+      loader = new DataLoader<number, boolean>(async (ids) => {
+        const map = await listArticlePagesByLink(ctx.db, kind, ids, spec, beyond(key, side));
+        return ids.map((id) => (map.get(id)?.rows.length ?? 0) > 0);
+      });
+      beyondLoaders.set(side, loader);
+    }
+    return loader;
+  };
+  return parentIds.map((id) => {
+    const source: ConnectionSource = {
+      existsBeyond: (key, side) => beyondLoader(key, side).load(id),
+      totalCount: () => counts.load(id),
+    };
+    return toConnection('a', pages.get(id) ?? { rows: [], hasMore: false }, window, articleKey, source);
+  });
+}
+
+builder.queryFields((t) => ({
+  articles: t.field({
+    type: ArticleConnection,
+    description: 'Articles newest first (by publishedAt, then id), filtered and paginated by cursor.',
+    args: { filter: t.arg({ type: ArticleFilter, required: false }), ...t.arg.connectionArgs() },
+    complexity: connectionComplexity,
+    resolve: (_root, args, ctx) => articleConnection(ctx, args),
+  }),
+}));

@@ -1,0 +1,413 @@
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { Store } from './database.js';
+import type { ArticleRow, Database, SourceRow, TopicRow } from './types.js';
+
+/**
+ * Read queries behind the GraphQL API's article lists. Pages are keyset-paginated on
+ * (published_at, id), newest first, and topic/source filters walk the article_topics /
+ * article_sources link tables through their (x_id, published_at, article_id) indexes, so a
+ * page costs a short index range scan however deep it is.
+ */
+
+/** One AND-ed filter group: the article must be linked to at least one of `ids`. */
+export interface LinkGroup {
+  kind: 'topic' | 'source';
+  ids: readonly number[];
+  /** Estimated rows behind the group (topic article_count, source item_count): the smallest group drives the scan. */
+  weight?: number;
+}
+
+export interface ArticleFilterSpec {
+  links: readonly LinkGroup[];
+  /** Inclusive lower bound on published_at (ms). */
+  since: number | null;
+  /** Exclusive upper bound on published_at (ms). */
+  until: number | null;
+  search: string | null;
+  /** Set when the filter is known to match nothing (e.g. only unknown slugs): no query runs. */
+  empty?: boolean;
+}
+
+export const noFilter: ArticleFilterSpec = { links: [], since: null, until: null, search: null };
+
+/** A position in a list ordered by (time, id): `time` is published_at for articles, last_seen_at for stories. */
+export interface Keyset {
+  time: number;
+  id: number;
+}
+
+/**
+ * Which slice of the list to read. The list order is newest first; `after` keeps only rows
+ * older than the key, `before` only rows newer. `backward` reads the `limit` rows closest to
+ * `before` (Relay's last/before) instead of those closest to `after`.
+ */
+export interface PageWindow {
+  limit: number;
+  after?: Keyset | null;
+  before?: Keyset | null;
+  backward?: boolean;
+}
+
+export interface Page<T> {
+  /** In list order (newest first) whatever the direction. */
+  rows: T[];
+  /** More rows exist past the end of the page in the direction read. */
+  hasMore: boolean;
+}
+
+type AnyEb = ExpressionBuilder<any, any>;
+type Cond = Expression<SqlBool>;
+
+const LINKS = {
+  topic: { table: 'article_topics', column: 'topic_id' },
+  source: { table: 'article_sources', column: 'source_id' },
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Search. Until full-text search lands this is a case-insensitive substring match; everything
+// that filters on `search` goes through searchCondition, so the FTS version replaces one function.
+
+const SEARCH_FOLD_FN = 'newsgate_casefold';
+
+/**
+ * Registers what searchCondition needs on a SQLite connection: SQLite's lower() only folds
+ * ASCII, which misses "Đà Nẵng" ↔ "đà nẵng". Idempotent; PostgreSQL's lower() folds Unicode already.
+ */
+export function prepareArticleSearch(store: Pick<Store, 'sqlite'>): void {
+  store.sqlite.function(SEARCH_FOLD_FN, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
+}
+
+/** Normalises a user's search text; null when there is nothing to search for. */
+export function normalizeSearch(text: string | null | undefined): string | null {
+  const term = text?.normalize('NFC').trim().replace(/\s+/g, ' ');
+  return term ? term : null;
+}
+
+/** True when the article behind `alias` (an `articles` row) matches the search text. */
+export function searchCondition(eb: AnyEb, term: string, alias: string): Cond {
+  const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const folded = (column: string) => sql`${sql.raw(SEARCH_FOLD_FN)}(${eb.ref(`${alias}.${column}`)})`;
+  return eb.or([
+    sql<SqlBool>`${folded('title')} like ${pattern} escape '\\'`,
+    sql<SqlBool>`${folded('summary')} like ${pattern} escape '\\'`,
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Condition builders, shared by the page, count and subscription queries.
+
+/** since/until on a published_at column. */
+function rangeConditions(eb: AnyEb, column: string, spec: Pick<ArticleFilterSpec, 'since' | 'until'>): Cond[] {
+  const conds: Cond[] = [];
+  if (spec.since !== null) conds.push(eb(column, '>=', spec.since));
+  if (spec.until !== null) conds.push(eb(column, '<', spec.until));
+  return conds;
+}
+
+/**
+ * Keyset bounds on (time, id). Written as `time <= t AND (time < t OR id < i)` rather than a
+ * row-value comparison: portable, and the leading `time <= t` gives the planner an index range.
+ */
+export function keysetConditions(eb: AnyEb, timeColumn: string, idColumn: string, window: PageWindow): Cond[] {
+  const conds: Cond[] = [];
+  const { after, before } = window;
+  if (after) {
+    conds.push(eb(timeColumn, '<=', after.time), eb.or([eb(timeColumn, '<', after.time), eb(idColumn, '<', after.id)]));
+  }
+  if (before) {
+    conds.push(eb(timeColumn, '>=', before.time), eb.or([eb(timeColumn, '>', before.time), eb(idColumn, '>', before.id)]));
+  }
+  return conds;
+}
+
+/** The article whose id is `articleIdRef` is linked to one of the group's topics/sources. */
+function linkExists(eb: AnyEb, group: LinkGroup, articleIdRef: string, alias: string): Cond {
+  const { table, column } = LINKS[group.kind];
+  return eb.exists(
+    eb
+      .selectFrom(`${table} as ${alias}`)
+      .select(sql.lit(1).as('one'))
+      .whereRef(`${alias}.article_id`, '=', articleIdRef)
+      .where(`${alias}.${column}`, 'in', [...group.ids]),
+  );
+}
+
+function searchExists(eb: AnyEb, term: string, articleIdRef: string): Cond {
+  return eb.exists(
+    eb
+      .selectFrom('articles as sa')
+      .select(sql.lit(1).as('one'))
+      .whereRef('sa.id', '=', articleIdRef)
+      .where((inner) => searchCondition(inner, term, 'sa')),
+  );
+}
+
+/** Every condition of the filter, for an `articles` row under `alias`. */
+export function articleConditions(eb: AnyEb, spec: ArticleFilterSpec, alias: string): Cond[] {
+  return [
+    ...rangeConditions(eb, `${alias}.published_at`, spec),
+    ...spec.links.map((group, i) => linkExists(eb, group, `${alias}.id`, `${alias}_l${i}`)),
+    ...(spec.search ? [searchCondition(eb, spec.search, alias)] : []),
+  ];
+}
+
+function isEmpty(spec: ArticleFilterSpec): boolean {
+  return Boolean(spec.empty) || spec.links.some((g) => g.ids.length === 0) || (spec.since !== null && spec.until !== null && spec.since >= spec.until);
+}
+
+/** The group to scan: the one with the fewest rows behind it (unknown weight counts as large). */
+function pickDriver(links: readonly LinkGroup[]): number {
+  let best = -1;
+  let bestWeight = Infinity;
+  links.forEach((group, i) => {
+    const weight = group.weight ?? Number.MAX_SAFE_INTEGER;
+    if (best === -1 || weight < bestWeight) {
+      best = i;
+      bestWeight = weight;
+    }
+  });
+  return best;
+}
+
+/**
+ * One index range scan over a link table for one topic/source id: the rows of `window`,
+ * with the other filter groups and the search checked per row.
+ */
+function linkArm(db: Kysely<Database>, kind: LinkGroup['kind'], id: number, spec: ArticleFilterSpec, others: readonly LinkGroup[], window: PageWindow) {
+  const { table, column } = LINKS[kind];
+  const dir = window.backward ? 'asc' : 'desc';
+  const k = db as unknown as Kysely<any>;
+  return k
+    .selectFrom(`${table} as l`)
+    .select([`l.${column} as grp`, 'l.article_id as id', 'l.published_at as published_at'])
+    .where((eb) =>
+      eb.and([
+        eb(`l.${column}`, '=', id),
+        ...rangeConditions(eb, 'l.published_at', spec),
+        ...keysetConditions(eb, 'l.published_at', 'l.article_id', window),
+        ...others.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
+        ...(spec.search ? [searchExists(eb, spec.search, 'l.article_id')] : []),
+      ]),
+    )
+    .orderBy('l.published_at', dir)
+    .orderBy('l.article_id', dir)
+    .limit(window.limit + 1);
+}
+
+function finishPage<T>(rows: T[], window: PageWindow): Page<T> {
+  const hasMore = rows.length > window.limit;
+  const page = hasMore ? rows.slice(0, window.limit) : rows;
+  if (window.backward) page.reverse();
+  return { rows: page, hasMore };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+/** One page of articles matching the filter, newest first. */
+export async function listArticlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window: PageWindow): Promise<Page<ArticleRow>> {
+  if (isEmpty(spec) || window.limit <= 0) return { rows: [], hasMore: false };
+  const dir = window.backward ? 'asc' : 'desc';
+  const driverIndex = pickDriver(spec.links);
+  if (driverIndex === -1) {
+    const rows = await db
+      .selectFrom('articles as a')
+      .selectAll('a')
+      .where((eb) => eb.and([...articleConditions(eb as AnyEb, spec, 'a'), ...keysetConditions(eb as AnyEb, 'a.published_at', 'a.id', window)]))
+      .orderBy('a.published_at', dir)
+      .orderBy('a.id', dir)
+      .limit(window.limit + 1)
+      .execute();
+    return finishPage(rows, window);
+  }
+  const driver = spec.links[driverIndex];
+  const others = spec.links.filter((_, i) => i !== driverIndex);
+  // One range scan per id of the driving group; UNION drops an article reached through two of them.
+  const k = db as unknown as Kysely<any>;
+  const ids = [...new Set(driver.ids)];
+  const arms = ids.map((id, i) => k.selectFrom(linkArm(db, driver.kind, id, spec, others, window).as(`u${i}`)).select(['id', 'published_at']));
+  let union = arms[0];
+  for (const arm of arms.slice(1)) union = union.union(arm);
+  const rows = (await k
+    .selectFrom(union.as('u'))
+    .innerJoin('articles as a', 'a.id', 'u.id')
+    .selectAll('a')
+    .orderBy('u.published_at', dir)
+    .orderBy('u.id', dir)
+    .limit(window.limit + 1)
+    .execute()) as ArticleRow[];
+  return finishPage(rows, window);
+}
+
+/**
+ * The same page for many topics (or sources) at once, e.g. `sources { articles(first: 5) }`:
+ * one statement whatever the number of parents. Returns a page per requested id.
+ */
+export async function listArticlePagesByLink(
+  db: Kysely<Database>,
+  kind: LinkGroup['kind'],
+  parentIds: readonly number[],
+  spec: ArticleFilterSpec,
+  window: PageWindow,
+): Promise<Map<number, Page<ArticleRow>>> {
+  const result = new Map<number, Page<ArticleRow>>();
+  const ids = [...new Set(parentIds)];
+  for (const id of ids) result.set(id, { rows: [], hasMore: false });
+  if (ids.length === 0 || isEmpty(spec) || window.limit <= 0) return result;
+  const dir = window.backward ? 'asc' : 'desc';
+  const k = db as unknown as Kysely<any>;
+  const arms = ids.map((id, i) => k.selectFrom(linkArm(db, kind, id, spec, spec.links, window).as(`u${i}`)).selectAll());
+  let union = arms[0];
+  for (const arm of arms.slice(1)) union = union.unionAll(arm);
+  const rows = (await k
+    .selectFrom(union.as('u'))
+    .innerJoin('articles as a', 'a.id', 'u.id')
+    .select('u.grp as grp')
+    .selectAll('a')
+    .orderBy('u.grp')
+    .orderBy('u.published_at', dir)
+    .orderBy('u.id', dir)
+    .execute()) as (ArticleRow & { grp: number })[];
+  const grouped = new Map<number, ArticleRow[]>();
+  for (const { grp, ...row } of rows) {
+    const list = grouped.get(Number(grp)) ?? [];
+    list.push(row);
+    grouped.set(Number(grp), list);
+  }
+  for (const [id, list] of grouped) result.set(id, finishPage(list, window));
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counts (only run when a client asks for totalCount: on a million rows they cost milliseconds)
+
+export async function countArticles(db: Kysely<Database>, spec: ArticleFilterSpec): Promise<number> {
+  if (isEmpty(spec)) return 0;
+  const driverIndex = pickDriver(spec.links);
+  if (driverIndex === -1) {
+    const row = await db
+      .selectFrom('articles as a')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.and(articleConditions(eb as AnyEb, spec, 'a')))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+  const driver = spec.links[driverIndex];
+  const rest = { ...spec, links: spec.links.filter((_, i) => i !== driverIndex) };
+  const ids = [...new Set(driver.ids)];
+  if (ids.length === 1) return (await countArticlesByLink(db, driver.kind, ids, rest)).get(ids[0]) ?? 0;
+  // An article in two of the topics counts once.
+  const row = await linkCountQuery(db, driver.kind, ids, rest).select(sql<number>`count(distinct l.article_id)`.as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Articles per topic (or source) matching the filter, one statement for all parents. */
+export async function countArticlesByLink(
+  db: Kysely<Database>,
+  kind: LinkGroup['kind'],
+  parentIds: readonly number[],
+  spec: ArticleFilterSpec,
+): Promise<Map<number, number>> {
+  const ids = [...new Set(parentIds)];
+  const result = new Map<number, number>(ids.map((id) => [id, 0]));
+  if (ids.length === 0 || isEmpty(spec)) return result;
+  const { column } = LINKS[kind];
+  const rows = await linkCountQuery(db, kind, ids, spec)
+    .select([`l.${column} as grp`, sql<number>`count(*)`.as('n')])
+    .groupBy(`l.${column}`)
+    .execute();
+  for (const row of rows) result.set(Number(row.grp), Number(row.n));
+  return result;
+}
+
+function linkCountQuery(db: Kysely<Database>, kind: LinkGroup['kind'], ids: number[], spec: ArticleFilterSpec) {
+  const { table, column } = LINKS[kind];
+  return (db as unknown as Kysely<any>).selectFrom(`${table} as l`).where((eb) =>
+    eb.and([
+      eb(`l.${column}`, 'in', ids),
+      ...rangeConditions(eb, 'l.published_at', spec),
+      ...spec.links.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
+      ...(spec.search ? [searchExists(eb, spec.search, 'l.article_id')] : []),
+    ]),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups for the per-request loaders
+
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+export async function findArticlesByIds(db: Kysely<Database>, ids: readonly number[]): Promise<ArticleRow[]> {
+  const rows: ArticleRow[] = [];
+  for (const chunk of chunks([...new Set(ids)])) rows.push(...(await db.selectFrom('articles').selectAll().where('id', 'in', chunk).execute()));
+  return rows;
+}
+
+/** The articles among `ids` that match the filter, newest first (what a subscription forwards). */
+export async function filterArticles(db: Kysely<Database>, ids: readonly number[], spec: ArticleFilterSpec): Promise<ArticleRow[]> {
+  if (ids.length === 0 || isEmpty(spec)) return [];
+  const rows: ArticleRow[] = [];
+  for (const chunk of chunks([...new Set(ids)])) {
+    rows.push(
+      ...(await db
+        .selectFrom('articles as a')
+        .selectAll('a')
+        .where((eb) => eb.and([eb('a.id', 'in', chunk), ...articleConditions(eb as AnyEb, spec, 'a')]))
+        .execute()),
+    );
+  }
+  return rows.sort((x, y) => y.published_at - x.published_at || y.id - x.id);
+}
+
+/** Every source that lists each article, the one that first delivered it first, then by slug; one statement. */
+export async function listSourcesOfArticles(db: Kysely<Database>, articleIds: readonly number[]): Promise<Map<number, SourceRow[]>> {
+  const map = new Map<number, SourceRow[]>();
+  for (const chunk of chunks([...new Set(articleIds)])) {
+    const rows = await db
+      .selectFrom('article_sources as l')
+      .innerJoin('sources as s', 's.id', 'l.source_id')
+      .innerJoin('articles as a', 'a.id', 'l.article_id')
+      .select(['l.article_id as link_article_id', sql<number>`case when a.source_id = s.id then 0 else 1 end`.as('link_rank')])
+      .selectAll('s')
+      .where('l.article_id', 'in', chunk)
+      .orderBy('l.article_id')
+      .orderBy('link_rank')
+      .orderBy('s.slug')
+      .execute();
+    for (const { link_article_id, link_rank: _rank, ...source } of rows) {
+      const list = map.get(link_article_id) ?? [];
+      list.push(source);
+      map.set(link_article_id, list);
+    }
+  }
+  return map;
+}
+
+/** The topics of each article, by slug, one statement. */
+export async function listTopicsOfArticles(db: Kysely<Database>, articleIds: readonly number[]): Promise<Map<number, TopicRow[]>> {
+  const map = new Map<number, TopicRow[]>();
+  for (const chunk of chunks([...new Set(articleIds)])) {
+    const rows = await db
+      .selectFrom('article_topics as l')
+      .innerJoin('topics as t', 't.id', 'l.topic_id')
+      .select('l.article_id as link_article_id')
+      .selectAll('t')
+      .where('l.article_id', 'in', chunk)
+      .orderBy('t.slug')
+      .execute();
+    for (const { link_article_id, ...topic } of rows) {
+      const list = map.get(link_article_id) ?? [];
+      list.push(topic);
+      map.set(link_article_id, list);
+    }
+  }
+  return map;
+}

@@ -1,0 +1,155 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { articleConditions, keysetConditions, type ArticleFilterSpec, type Page, type PageWindow } from './article-queries.js';
+import type { ArticleRow, Database, SourceRow, StoryRow, TopicRow } from './types.js';
+
+/**
+ * Read queries behind the GraphQL API's stories: keyset pages on (last_seen_at, id), newest
+ * first. A story matches an article filter when at least one of its articles does.
+ */
+
+type AnyEb = ExpressionBuilder<any, any>;
+
+function hasConditions(spec: ArticleFilterSpec): boolean {
+  return spec.links.length > 0 || spec.since !== null || spec.until !== null || spec.search !== null;
+}
+
+function isEmpty(spec: ArticleFilterSpec): boolean {
+  return Boolean(spec.empty) || spec.links.some((g) => g.ids.length === 0) || (spec.since !== null && spec.until !== null && spec.since >= spec.until);
+}
+
+function storyConditions(eb: AnyEb, spec: ArticleFilterSpec) {
+  if (!hasConditions(spec)) return [];
+  return [
+    // A story with an article published at or after `since` was last seen at or after it, and one
+    // with an article before `until` was first seen before it: cheap bounds on the stories index.
+    ...(spec.since !== null ? [eb('s.last_seen_at', '>=', spec.since)] : []),
+    ...(spec.until !== null ? [eb('s.first_seen_at', '<', spec.until)] : []),
+    eb.exists(
+      eb
+        .selectFrom('articles as sa')
+        .select(sql.lit(1).as('one'))
+        .whereRef('sa.story_id', '=', 's.id')
+        .where((inner) => inner.and(articleConditions(inner as AnyEb, spec, 'sa'))),
+    ),
+  ];
+}
+
+export async function listStoryPage(db: Kysely<Database>, spec: ArticleFilterSpec, window: PageWindow): Promise<Page<StoryRow>> {
+  if (isEmpty(spec) || window.limit <= 0) return { rows: [], hasMore: false };
+  const dir = window.backward ? 'asc' : 'desc';
+  const rows = await db
+    .selectFrom('stories as s')
+    .selectAll('s')
+    .where((eb) => eb.and([...storyConditions(eb as AnyEb, spec), ...keysetConditions(eb as AnyEb, 's.last_seen_at', 's.id', window)]))
+    .orderBy('s.last_seen_at', dir)
+    .orderBy('s.id', dir)
+    .limit(window.limit + 1)
+    .execute();
+  const hasMore = rows.length > window.limit;
+  const page = hasMore ? rows.slice(0, window.limit) : rows;
+  if (window.backward) page.reverse();
+  return { rows: page, hasMore };
+}
+
+export async function countStories(db: Kysely<Database>, spec: ArticleFilterSpec): Promise<number> {
+  if (isEmpty(spec)) return 0;
+  const row = await db
+    .selectFrom('stories as s')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.and(storyConditions(eb as AnyEb, spec)))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Stories by id, following story_aliases for ids of stories that were merged into another:
+ * the map is keyed by the requested id and holds the surviving story.
+ */
+export async function findStoriesByIds(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, StoryRow>> {
+  const wanted = [...new Set(ids)];
+  const result = new Map<number, StoryRow>();
+  if (wanted.length === 0) return result;
+  const rows = await db.selectFrom('stories').selectAll().where('id', 'in', wanted).execute();
+  for (const row of rows) result.set(row.id, row);
+  const missing = wanted.filter((id) => !result.has(id));
+  if (missing.length === 0) return result;
+  const aliases = await db
+    .selectFrom('story_aliases as sa')
+    .innerJoin('stories as s', 's.id', 'sa.story_id')
+    .select('sa.alias_id')
+    .selectAll('s')
+    .where('sa.alias_id', 'in', missing)
+    .execute();
+  for (const { alias_id, ...story } of aliases) result.set(alias_id, story);
+  return result;
+}
+
+/** Each story's articles, newest first, one statement (articles_story_idx). */
+export async function listArticlesOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, ArticleRow[]>> {
+  const map = new Map<number, ArticleRow[]>();
+  const ids = [...new Set(storyIds)];
+  if (ids.length === 0) return map;
+  const rows = await db
+    .selectFrom('articles')
+    .selectAll()
+    .where('story_id', 'in', ids)
+    .orderBy('story_id')
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  for (const row of rows) {
+    const list = map.get(row.story_id) ?? [];
+    list.push(row);
+    map.set(row.story_id, list);
+  }
+  return map;
+}
+
+/** The distinct outlets that carried each story, by name, one statement. */
+export async function listSourcesOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, SourceRow[]>> {
+  const map = new Map<number, SourceRow[]>();
+  const ids = [...new Set(storyIds)];
+  if (ids.length === 0) return map;
+  const rows = await db
+    .selectFrom('articles as a')
+    .innerJoin('article_sources as l', 'l.article_id', 'a.id')
+    .innerJoin('sources as s', 's.id', 'l.source_id')
+    .select('a.story_id as link_story_id')
+    .selectAll('s')
+    .distinct()
+    .where('a.story_id', 'in', ids)
+    .orderBy('a.story_id')
+    .orderBy('s.name')
+    .orderBy('s.id')
+    .execute();
+  for (const { link_story_id, ...source } of rows) {
+    const list = map.get(link_story_id) ?? [];
+    list.push(source);
+    map.set(link_story_id, list);
+  }
+  return map;
+}
+
+/** The union of each story's articles' topics, by slug, one statement. */
+export async function listTopicsOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, TopicRow[]>> {
+  const map = new Map<number, TopicRow[]>();
+  const ids = [...new Set(storyIds)];
+  if (ids.length === 0) return map;
+  const rows = await db
+    .selectFrom('articles as a')
+    .innerJoin('article_topics as l', 'l.article_id', 'a.id')
+    .innerJoin('topics as t', 't.id', 'l.topic_id')
+    .select('a.story_id as link_story_id')
+    .selectAll('t')
+    .distinct()
+    .where('a.story_id', 'in', ids)
+    .orderBy('a.story_id')
+    .orderBy('t.slug')
+    .execute();
+  for (const { link_story_id, ...topic } of rows) {
+    const list = map.get(link_story_id) ?? [];
+    list.push(topic);
+    map.set(link_story_id, list);
+  }
+  return map;
+}

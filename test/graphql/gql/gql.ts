@@ -1,0 +1,70 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query ArticlesPage($filter: ArticleFilter, $first: Int, $after: String, $last: Int, $before: String) {\n    articles(filter: $filter, first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          publishedAt\n          source { slug }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ArticlesPageDocument,
+    "\n  query ArticlesCount($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) { totalCount }\n  }\n": typeof types.ArticlesCountDocument,
+    "\n  query ArticleDetail($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) {\n      edges {\n        node {\n          id\n          title\n          link\n          summary\n          contentHtml\n          author\n          imageUrl\n          originalOutlet\n          publishedAt\n          fetchedAt\n          source { slug name }\n          sources { slug }\n          topics { slug }\n          story { id headline articleCount firstSeenAt lastSeenAt articles { id } sources { slug } topics { slug } }\n        }\n      }\n    }\n  }\n": typeof types.ArticleDetailDocument,
+    "\n  query NodeLookup($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on Article { title }\n      ... on Source { slug }\n      ... on Topic { slug }\n      ... on Story { headline }\n    }\n  }\n": typeof types.NodeLookupDocument,
+    "\n    query Catalog {\n      topics { id slug name articleCount articles(first: 2) { totalCount edges { node { title } } } }\n      sources {\n        slug name url siteUrl language origin enabled intervalMinutes\n        topics { slug }\n        health { lastFetchedAt lastStatus lastError consecutiveFailures nextPollAt itemCount }\n        articles(first: 1, filter: { search: \"số 1\" }) { totalCount edges { node { title } } pageInfo { hasNextPage } }\n      }\n      topic(slug: \"cong-nghe\") { name articles(first: 3, filter: { sources: [\"thanhnien\"] }) { edges { node { title } } } }\n      source(slug: \"nope\") { slug }\n    }\n  ": typeof types.CatalogDocument,
+};
+const documents: Documents = {
+    "\n  query ArticlesPage($filter: ArticleFilter, $first: Int, $after: String, $last: Int, $before: String) {\n    articles(filter: $filter, first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          publishedAt\n          source { slug }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ArticlesPageDocument,
+    "\n  query ArticlesCount($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) { totalCount }\n  }\n": types.ArticlesCountDocument,
+    "\n  query ArticleDetail($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) {\n      edges {\n        node {\n          id\n          title\n          link\n          summary\n          contentHtml\n          author\n          imageUrl\n          originalOutlet\n          publishedAt\n          fetchedAt\n          source { slug name }\n          sources { slug }\n          topics { slug }\n          story { id headline articleCount firstSeenAt lastSeenAt articles { id } sources { slug } topics { slug } }\n        }\n      }\n    }\n  }\n": types.ArticleDetailDocument,
+    "\n  query NodeLookup($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on Article { title }\n      ... on Source { slug }\n      ... on Topic { slug }\n      ... on Story { headline }\n    }\n  }\n": types.NodeLookupDocument,
+    "\n    query Catalog {\n      topics { id slug name articleCount articles(first: 2) { totalCount edges { node { title } } } }\n      sources {\n        slug name url siteUrl language origin enabled intervalMinutes\n        topics { slug }\n        health { lastFetchedAt lastStatus lastError consecutiveFailures nextPollAt itemCount }\n        articles(first: 1, filter: { search: \"số 1\" }) { totalCount edges { node { title } } pageInfo { hasNextPage } }\n      }\n      topic(slug: \"cong-nghe\") { name articles(first: 3, filter: { sources: [\"thanhnien\"] }) { edges { node { title } } } }\n      source(slug: \"nope\") { slug }\n    }\n  ": types.CatalogDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ArticlesPage($filter: ArticleFilter, $first: Int, $after: String, $last: Int, $before: String) {\n    articles(filter: $filter, first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          publishedAt\n          source { slug }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ArticlesPage($filter: ArticleFilter, $first: Int, $after: String, $last: Int, $before: String) {\n    articles(filter: $filter, first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          publishedAt\n          source { slug }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ArticlesCount($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) { totalCount }\n  }\n"): (typeof documents)["\n  query ArticlesCount($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ArticleDetail($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) {\n      edges {\n        node {\n          id\n          title\n          link\n          summary\n          contentHtml\n          author\n          imageUrl\n          originalOutlet\n          publishedAt\n          fetchedAt\n          source { slug name }\n          sources { slug }\n          topics { slug }\n          story { id headline articleCount firstSeenAt lastSeenAt articles { id } sources { slug } topics { slug } }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ArticleDetail($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) {\n      edges {\n        node {\n          id\n          title\n          link\n          summary\n          contentHtml\n          author\n          imageUrl\n          originalOutlet\n          publishedAt\n          fetchedAt\n          source { slug name }\n          sources { slug }\n          topics { slug }\n          story { id headline articleCount firstSeenAt lastSeenAt articles { id } sources { slug } topics { slug } }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeLookup($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on Article { title }\n      ... on Source { slug }\n      ... on Topic { slug }\n      ... on Story { headline }\n    }\n  }\n"): (typeof documents)["\n  query NodeLookup($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n      ... on Article { title }\n      ... on Source { slug }\n      ... on Topic { slug }\n      ... on Story { headline }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n    query Catalog {\n      topics { id slug name articleCount articles(first: 2) { totalCount edges { node { title } } } }\n      sources {\n        slug name url siteUrl language origin enabled intervalMinutes\n        topics { slug }\n        health { lastFetchedAt lastStatus lastError consecutiveFailures nextPollAt itemCount }\n        articles(first: 1, filter: { search: \"số 1\" }) { totalCount edges { node { title } } pageInfo { hasNextPage } }\n      }\n      topic(slug: \"cong-nghe\") { name articles(first: 3, filter: { sources: [\"thanhnien\"] }) { edges { node { title } } } }\n      source(slug: \"nope\") { slug }\n    }\n  "): (typeof documents)["\n    query Catalog {\n      topics { id slug name articleCount articles(first: 2) { totalCount edges { node { title } } } }\n      sources {\n        slug name url siteUrl language origin enabled intervalMinutes\n        topics { slug }\n        health { lastFetchedAt lastStatus lastError consecutiveFailures nextPollAt itemCount }\n        articles(first: 1, filter: { search: \"số 1\" }) { totalCount edges { node { title } } pageInfo { hasNextPage } }\n      }\n      topic(slug: \"cong-nghe\") { name articles(first: 3, filter: { sources: [\"thanhnien\"] }) { edges { node { title } } } }\n      source(slug: \"nope\") { slug }\n    }\n  "];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

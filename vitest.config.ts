@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      // graphql 16 ships CJS (main) and ESM (module) builds. Node, and so every dependency vitest
+      // leaves external (Yoga, Pothos), loads the CJS one; without this, code vitest transforms
+      // would get the ESM one, and two graphql realms reject each other's schemas and errors.
+      { find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
+    ],
+  },
+});
