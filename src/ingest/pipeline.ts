@@ -112,7 +112,7 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
       });
       report.new = stored.inserted.length;
       report.updated = stored.updated.length;
-      report.unchanged = stored.unchanged + stored.linked;
+      report.unchanged = stored.unchanged;
       report.newArticleIds = stored.inserted;
       // Only remember validators once the body is safely stored, or a crash would skip it forever.
       validators = { etag: response.etag, last_modified: response.lastModified };

@@ -28,7 +28,7 @@ export interface StoreBatchResult {
   inserted: number[];
   updated: number[];
   unchanged: number;
-  /** Articles already stored through another source that this source now also lists. */
+  /** Of the unchanged, how many were stored through another source and are now linked to this one too. */
   linked: number;
 }
 
@@ -61,9 +61,9 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   const byKey = new Map<string, ArticleInput>();
   for (const article of input.articles) if (!byKey.has(article.key)) byKey.set(article.key, article);
   const keys = [...byKey.keys()];
-  const existing = new Map<string, { id: number; content_hash: string; published_at: number }>();
+  const existing = new Map<string, { id: number; content_hash: string; published_at: number; source_id: number }>();
   for (const chunk of chunks(keys)) {
-    const rows = await trx.selectFrom('articles').select(['id', 'key', 'content_hash', 'published_at']).where('key', 'in', chunk).execute();
+    const rows = await trx.selectFrom('articles').select(['id', 'key', 'content_hash', 'published_at', 'source_id']).where('key', 'in', chunk).execute();
     for (const row of rows) existing.set(row.key, row);
   }
 
@@ -88,8 +88,10 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   const topicLinks: { article_id: number; topic_id: number; published_at: number }[] = [];
   for (const [key, row] of existing) {
     const article = byKey.get(key)!;
-    const hash = hashArticle(article);
-    let publishedAt = row.published_at;
+    const publishedAt = row.published_at;
+    // Only the source that first delivered an article may rewrite it; otherwise two feeds
+    // carrying different text for one URL would flip it back and forth on every poll.
+    const hash = row.source_id === sourceId ? hashArticle(article) : row.content_hash;
     if (hash !== row.content_hash) {
       // Publishers fix typos and add images after the fact; keep the first publication time.
       await trx

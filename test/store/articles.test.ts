@@ -75,6 +75,15 @@ describe('storeArticles', () => {
     expect((await listTopics(store.db)).find((t) => t.slug === 'kinh-doanh')!.article_count).toBe(1);
   });
 
+  it('lets only the first source rewrite a shared article', async () => {
+    const { a, b } = await setup();
+    await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1)], now: 1000 });
+    const other = await storeArticles(store.db, { sourceId: b.id, sourceTopicIds: b.topics, articles: [article(1, { title: 'Bản sao khác' })], now: 2000 });
+    expect(other).toMatchObject({ updated: [], unchanged: 1, linked: 1 });
+    const row = await store.db.selectFrom('articles').select('title').executeTakeFirstOrThrow();
+    expect(row.title).toBe('Tin số 1');
+  });
+
   it('gives each article its own story by default and applies merges from a story assigner', async () => {
     const { a } = await setup();
     const first = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1), article(2)], now: 1000 });
