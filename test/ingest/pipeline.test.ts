@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { pollSource } from '../../src/ingest/pipeline.js';
@@ -14,6 +16,17 @@ const items: RssItem[] = [
   { title: 'Công bố kết quả nghiên cứu ảnh hưởng của xăng E10', link: 'https://vnexpress.net/xang-e10-4931235.html?utm_source=rss', pubDate: 'Thu, 27 Nov 2026 09:00:00 +0700' },
   { title: 'Giá vàng hôm nay 27/11', link: 'https://vnexpress.net/gia-vang-4931236.html', pubDate: 'Thu, 27 Nov 2026 10:00:00 +0700' },
 ];
+
+/** windows-1258 has the base letters (ư, ơ, â …) but spells tones as combining marks, as real CP1258 text does. */
+function toCp1258Spelling(text: string): string {
+  return [...text]
+    .map((ch) => {
+      const parts = ch.normalize('NFD');
+      const tones = parts.replace(/[^\u0300\u0301\u0303\u0309\u0323]/g, '');
+      return tones ? parts.replace(/[\u0300\u0301\u0303\u0309\u0323]/g, '').normalize('NFC') + tones : ch;
+    })
+    .join('');
+}
 
 let server: FixtureServer;
 let store: Store;
@@ -112,5 +125,41 @@ describe('poll pipeline', () => {
     await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
     const source = (await findSourceBySlug(store.db, 'a'))!;
     expect(source.next_poll_at! - source.last_fetched_at!).toBe(120 * 60_000);
+  });
+
+  it('decodes real-world bodies end to end: gzip, a BOM, windows-1258 by Content-Type', async () => {
+    const title = 'Thủy điện xả lũ, người dân vùng hạ du khẩn trương sơ tán';
+    const xml = buildRss([{ title, link: 'https://dantri.com.vn/thuy-dien-1.html', pubDate: '27/11/2026 08:30' }]);
+    server.set('/a.rss', { headers: { 'content-encoding': 'gzip' }, body: gzipSync(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml)])) });
+    server.set('/b.rss', {
+      headers: { 'content-type': 'application/rss+xml; charset=windows-1258' },
+      body: iconv.encode(toCp1258Spelling(xml.replace('encoding="UTF-8"', 'encoding="windows-1258"').replace('thuy-dien-1', 'thuy-dien-2')), 'windows-1258'),
+    });
+    const a = await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
+    const b = await pollSource(app.ingest, (await findSourceBySlug(store.db, 'b'))!);
+    expect([a.error, b.error]).toEqual([null, null]);
+    const rows = await store.db.selectFrom('articles').select(['title', 'published_at']).orderBy('id').execute();
+    expect(rows.map((r) => r.title)).toEqual([title, title]);
+    // "27/11/2026 08:30" has no zone: read in the source's Asia/Ho_Chi_Minh.
+    expect(new Date(rows[0].published_at).toISOString()).toBe('2026-11-27T01:30:00.000Z');
+  });
+
+  it('reports a stalled server as a timeout and an entity bomb without expanding it', async () => {
+    server.set('/a.rss', {
+      handler: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        res.write('<?xml version="1.0"?><rss version="2.0"><channel>');
+        // …and never finish.
+      },
+    });
+    const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('');
+    server.set('/b.rss', { body: `<?xml version="1.0"?><!DOCTYPE rss [${lol}]><rss version="2.0"><channel><title>t</title><item><title>&lol9;</title><link>https://x.vn/1</link></item></channel></rss>` });
+    const quick = { ...app.ingest, fetch: { ...app.ingest.fetch, timeoutMs: 300 } };
+    const a = await pollSource(quick, (await findSourceBySlug(store.db, 'a'))!);
+    expect(a).toMatchObject({ outcome: 'timeout', error: 'timed out after 300 ms' });
+    const b = await pollSource(app.ingest, (await findSourceBySlug(store.db, 'b'))!);
+    const titles = await store.db.selectFrom('articles').select('title').execute();
+    expect(b.outcome === 'parse-error' || titles.every((t) => t.title.length < 100)).toBe(true);
+    expect(titles.join('')).not.toContain('lollollol');
   });
 });
