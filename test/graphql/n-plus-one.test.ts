@@ -1,0 +1,99 @@
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/database.js';
+import type { Database } from '../../src/store/types.js';
+import { openTestStore } from '../helpers/store.js';
+import { graphql } from './gql/index.js';
+import { startApi, type Api } from './harness.js';
+import { startWorld, type World } from './world.js';
+
+/** Every SQL statement the app runs, through Kysely's log hook on the same SQLite connection. */
+const statements: string[] = [];
+
+const BigPage = graphql(`
+  query BigPage($first: Int!) {
+    articles(first: $first) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          title
+          source { slug name health { itemCount } topics { slug } }
+          sources { slug name }
+          topics { slug name articleCount }
+          story {
+            id
+            headline
+            articles { id title source { slug } }
+            sources { slug }
+            topics { slug }
+          }
+        }
+      }
+    }
+  }
+`);
+
+const NestedLists = graphql(`
+  query NestedLists {
+    sources {
+      slug
+      topics { slug }
+      articles(first: 5) { totalCount pageInfo { hasPreviousPage } edges { node { title topics { slug } story { headline } } } }
+    }
+    topics { slug articles(first: 3, filter: { search: "số" }) { totalCount edges { node { title sources { slug } } } } }
+  }
+`);
+
+let world: World;
+let store: Store;
+let api: Api;
+
+beforeAll(async () => {
+  world = await startWorld();
+  const base = await openTestStore();
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: base.sqlite }),
+    log: (event) => {
+      if (event.level === 'query') statements.push(event.query.sql);
+    },
+  });
+  store = { ...base, db, close: async () => db.destroy() };
+  api = await startApi(world.config, store);
+  await world.pollAll(api.app);
+});
+afterAll(async () => {
+  await api.close();
+  await store.close();
+  await world.close();
+});
+
+async function statementsFor<T>(run: () => Promise<T>): Promise<{ result: T; count: number }> {
+  statements.length = 0;
+  const result = await run();
+  return { result, count: statements.length };
+}
+
+describe('no N+1', () => {
+  it('loads a page of 100 articles with source, sources, topics and story in a constant number of statements', async () => {
+    const big = await statementsFor(() => api.data(BigPage, { first: 100 }));
+    expect(big.result.articles.edges).toHaveLength(100);
+    expect(big.result.articles.edges.every((e) => e.node.story.articles.length >= 1 && e.node.sources.length >= 1)).toBe(true);
+    const small = await statementsFor(() => api.data(BigPage, { first: 3 }));
+    // page, count, source, source health/topics, sources, topics, story, story articles, their
+    // sources, story sources, story topics: one statement per relation, whatever the page size.
+    expect(big.count).toBeLessThanOrEqual(11);
+    expect(big.count).toBe(small.count);
+  });
+
+  it('batches connections nested under lists (one statement per field path, not per parent)', async () => {
+    const run = await statementsFor(() => api.data(NestedLists));
+    expect(run.result.sources).toHaveLength(3);
+    expect(run.result.sources.every((s) => s.articles.edges.length === 5)).toBe(true);
+    // Titles and summaries with "số": all but the specially titled items.
+    expect(run.result.topics.map((t) => t.articles.totalCount)).toEqual([14, 50, 57]);
+    expect(run.count).toBeLessThanOrEqual(10);
+  });
+});
