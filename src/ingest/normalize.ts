@@ -68,7 +68,11 @@ function pickImage(item: ParsedItem, base: string): string | null {
   return null;
 }
 
-function cleanAuthor(raw: string | undefined): string | null {
+/**
+ * Display name of an author field: plain text, with the e-mail dropped from the
+ * "editor@example.com (Nguyễn Văn A)" and "Nguyễn Văn A <editor@example.com>" forms.
+ */
+export function normalizeAuthor(raw: string | undefined): string | null {
   if (!raw) return null;
   let text = htmlToText(raw);
   if (!text) return null;
@@ -109,8 +113,15 @@ function sha1(text: string): string {
  *   else "hash:<sha1(sourceSlug \n title \n published ISO or "")>";
  * - publishedAt: published, else updated, else fetchedAt; clamped to fetchedAt when more than
  *   FUTURE_TOLERANCE_MS ahead of it.
+ *
+ * `keepEmpty` returns the (empty-titled) article instead of null, for callers that inspect
+ * every item's fields (the conformance run).
  */
-export function normalizeItem(item: ParsedItem, ctx: NormalizeContext): ArticleInput | null {
+export function normalizeItem(
+  item: ParsedItem,
+  ctx: NormalizeContext,
+  options?: { keepEmpty?: boolean },
+): ArticleInput | null {
   const base = item.base ?? ctx.feedBase ?? ctx.feedUrl;
 
   // Link.
@@ -131,7 +142,7 @@ export function normalizeItem(item: ParsedItem, ctx: NormalizeContext): ArticleI
   // Title, derived when missing.
   let title = item.title ? titleToText(item.title) : '';
   if (!title && summaryText) title = truncateText(summaryText, DERIVED_TITLE_MAX_CHARS);
-  if (!title && !link && !contentHtml) return null;
+  if (!title && !link && !contentHtml && !options?.keepEmpty) return null;
   if (!title && contentHtml) title = truncateText(htmlToText(contentHtml), DERIVED_TITLE_MAX_CHARS);
   if (!title && link) title = link;
   // Content with no text at all (an image-only item) keeps an empty title.
@@ -154,7 +165,7 @@ export function normalizeItem(item: ParsedItem, ctx: NormalizeContext): ArticleI
     title,
     summary,
     contentHtml,
-    author: cleanAuthor(item.author),
+    author: normalizeAuthor(item.author),
     imageUrl: pickImage(item, base),
     categories: cleanCategories(item.categories),
     publishedAt,
@@ -179,4 +190,29 @@ export function normalizeFeed(feed: ParsedFeed, ctx: NormalizeContext): Normaliz
     articles.push(article);
   }
   return { articles, skipped };
+}
+
+/** The feed-level fields, normalised like an article's (plain text, display author, real dates). */
+export interface FeedInfo {
+  title: string | null;
+  siteUrl: string | null;
+  description: string | null;
+  id: string | null;
+  author: string | null;
+  publishedAt: Date | null;
+  updatedAt: Date | null;
+  categories: string[];
+}
+
+export function normalizeFeedInfo(feed: ParsedFeed, ctx: Pick<NormalizeContext, 'timezone'>): FeedInfo {
+  return {
+    title: feed.title || null,
+    siteUrl: feed.siteUrl || null,
+    description: feed.description || null,
+    id: feed.id?.trim() || null,
+    author: normalizeAuthor(feed.author),
+    publishedAt: parseFeedDate(feed.published, ctx.timezone),
+    updatedAt: parseFeedDate(feed.updated, ctx.timezone),
+    categories: cleanCategories(feed.categories ?? []),
+  };
 }
