@@ -9,10 +9,13 @@ import type { FeedDependencies } from './select.js';
 
 export interface CachedFeed {
   body: Buffer;
+  /** The body gzipped, made on first demand (not counted in maxBytes: ~1/8 of body). */
+  gzip?: Buffer;
   etag: string;
   lastModified: string | null;
   contentType: string;
   maxAgeSeconds: number;
+  cacheControl: string;
   deps: FeedDependencies;
   /** When the entry was (re)validated against the database, ms. */
   checkedAt: number;

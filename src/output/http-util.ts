@@ -7,6 +7,8 @@ export interface Representation {
   lastModified: string | null;
   contentType: string;
   cacheControl: string;
+  contentEncoding?: string;
+  vary?: string;
 }
 
 export function strongEtag(...parts: (string | Buffer)[]): string {
@@ -26,18 +28,19 @@ function etagMatches(header: string, etag: string): boolean {
  * Answers 304 when the client's validators match (If-None-Match first; If-Modified-Since only
  * without it, at one-second precision), else 200; HEAD gets the headers without the body.
  */
-export function sendRepresentation(req: IncomingMessage, res: ServerResponse, rep: Representation): void {
+export function sendRepresentation(req: IncomingMessage, res: ServerResponse, rep: Representation, matching: readonly string[] = [rep.etag]): void {
   const headers: Record<string, string | number> = {
     etag: rep.etag,
     'cache-control': rep.cacheControl,
     'x-content-type-options': 'nosniff',
   };
   if (rep.lastModified) headers['last-modified'] = rep.lastModified;
+  if (rep.vary) headers.vary = rep.vary;
   const inm = req.headers['if-none-match'];
   const ims = req.headers['if-modified-since'];
   let notModified = false;
   if (inm !== undefined) {
-    notModified = etagMatches(inm, rep.etag);
+    notModified = matching.some((etag) => etagMatches(inm, etag));
   } else if (ims !== undefined && rep.lastModified) {
     const since = Date.parse(ims);
     notModified = Number.isFinite(since) && Math.floor(Date.parse(rep.lastModified) / 1000) <= Math.floor(since / 1000);
@@ -48,6 +51,7 @@ export function sendRepresentation(req: IncomingMessage, res: ServerResponse, re
     return;
   }
   headers['content-type'] = rep.contentType;
+  if (rep.contentEncoding) headers['content-encoding'] = rep.contentEncoding;
   headers['content-length'] = rep.body.length;
   res.writeHead(200, headers);
   if (req.method === 'HEAD') res.end();

@@ -3,6 +3,7 @@
  * One FeedOutput per App, created on first use and subscribed to app.onStored for invalidation.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { App } from '../app.js';
 import { listSources, listTopics } from '../store/sources.js';
 import { FeedCache, type CachedFeed, type FeedCacheOptions } from './cache.js';
@@ -20,6 +21,41 @@ import { buildFeedModel, resolveFeed, type FeedRoute } from './select.js';
 const RENDER_VERSION = '1';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const MAX_ALIASES = 10_000;
+
+function rawKey(req: IncomingMessage): string {
+  return `${req.headers.host}\u0000${req.headers['x-forwarded-proto'] ?? ''}\u0000${req.url}`;
+}
+
+/** Feed readers nearly all send Accept-Encoding: gzip; a feed compresses ~8:1. */
+function acceptsGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'];
+  return header !== undefined && /(?:^|,)\s*(?:gzip|\*)\s*(?:,|;(?!\s*q\s*=\s*0(?:\.0*)?\s*(?:,|$))|$)/i.test(header);
+}
+
+/**
+ * Sends a cached feed: identity or gzip (compressed once, on first demand, kept with the entry;
+ * its ETag gets a "-gz" suffix since its bytes differ), 304 when either ETag matches.
+ */
+function sendFeed(req: IncomingMessage, res: ServerResponse, entry: CachedFeed): void {
+  const gzip = acceptsGzip(req);
+  if (gzip && !entry.gzip) entry.gzip = gzipSync(entry.body, { level: 6 });
+  const gzipEtag = `${entry.etag.slice(0, -1)}-gz"`;
+  sendRepresentation(
+    req,
+    res,
+    {
+      body: gzip ? entry.gzip! : entry.body,
+      etag: gzip ? gzipEtag : entry.etag,
+      lastModified: entry.lastModified,
+      contentType: entry.contentType,
+      cacheControl: entry.cacheControl,
+      contentEncoding: gzip ? 'gzip' : undefined,
+      vary: 'Accept-Encoding',
+    },
+    [entry.etag, gzipEtag],
+  );
+}
 const FEED_PATH = /^\/feeds\/(?:(topics|sources)\/)?([^/]+)\.(rss|atom|json)$/;
 
 export function renderFeed(model: FeedModel, format: FeedFormat): string {
@@ -29,6 +65,8 @@ export function renderFeed(model: FeedModel, format: FeedFormat): string {
 export class FeedOutput {
   readonly cache: FeedCache;
   private readonly inflight = new Map<string, Promise<CachedFeed | null>>();
+  /** Raw request (host, proto, URL as sent) → cache key, for the hot path. */
+  private readonly aliases = new Map<string, string>();
   /** Counts invalidations, so a build that raced with a poll is stored as stale. */
   private generation = 0;
   private readonly unsubscribe: () => void;
@@ -68,6 +106,19 @@ export class FeedOutput {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
+    // Hot path: a request already seen, for a cached feed that is still fresh, is answered
+    // without parsing the URL or the parameters again.
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const key = this.aliases.get(rawKey(req));
+      if (key !== undefined) {
+        const entry = this.cache.get(key);
+        if (entry && !entry.stale && Date.now() - entry.checkedAt < entry.maxAgeSeconds * 1000) {
+          this.cache.stats.hits++;
+          sendFeed(req, res, entry);
+          return;
+        }
+      }
+    }
     this.dispatch(req, res).catch((error) => {
       if (!res.headersSent) sendText(res, 500, 'internal error');
       else res.destroy(error as Error);
@@ -140,13 +191,9 @@ export class FeedOutput {
       sendText(res, 404, `not found: no ${what} "${'slug' in route ? route.slug : ''}"`);
       return;
     }
-    sendRepresentation(req, res, {
-      body: entry.body,
-      etag: entry.etag,
-      lastModified: entry.lastModified,
-      contentType: entry.contentType,
-      cacheControl: `public, max-age=${entry.maxAgeSeconds}`,
-    });
+    if (this.aliases.size >= MAX_ALIASES) this.aliases.clear();
+    this.aliases.set(rawKey(req), key);
+    sendFeed(req, res, entry);
   }
 
   private async build(
@@ -168,7 +215,7 @@ export class FeedOutput {
     let entry: CachedFeed;
     if (previous && previous.etag === etag) {
       this.cache.stats.revalidated++;
-      entry = { ...previous, stale, checkedAt: Date.now(), deps: feed.deps, maxAgeSeconds: feed.ttlMinutes * 60 };
+      entry = { ...previous, stale, checkedAt: Date.now(), deps: feed.deps, maxAgeSeconds: feed.ttlMinutes * 60, cacheControl: `public, max-age=${feed.ttlMinutes * 60}` };
     } else {
       this.cache.stats.rendered++;
       entry = {
@@ -177,6 +224,7 @@ export class FeedOutput {
         lastModified: model.lastModified !== null ? new Date(model.lastModified).toUTCString() : null,
         contentType: CONTENT_TYPES[format],
         maxAgeSeconds: feed.ttlMinutes * 60,
+        cacheControl: `public, max-age=${feed.ttlMinutes * 60}`,
         deps: feed.deps,
         checkedAt: Date.now(),
         stale,

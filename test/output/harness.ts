@@ -38,6 +38,8 @@ export async function startHarness(options: {
   const store = await openTestStore();
   const app = await createApp(config, store);
   const server: Server = createServer(app.handle);
+  // Slow validators run between requests; a pooled connection must not expire mid-test (ECONNRESET race).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,3 +1,5 @@
+import { get as httpGet } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedOutput } from '../../src/output/routes.js';
@@ -140,13 +142,37 @@ describe('feed routes', () => {
   });
 
   it('supports HEAD with the same headers and no body', async () => {
-    const get = await h.get('/feeds/topics/thoi-su.rss');
+    const identity = { 'accept-encoding': 'identity' };
+    const get = await h.get('/feeds/topics/thoi-su.rss', identity);
     const body = await get.text();
-    const head = await h.get('/feeds/topics/thoi-su.rss', {}, 'HEAD');
+    const head = await h.get('/feeds/topics/thoi-su.rss', identity, 'HEAD');
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
     for (const header of ['content-type', 'etag', 'last-modified', 'cache-control']) expect(head.headers.get(header)).toBe(get.headers.get(header));
     expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+  });
+
+  it('gzips for clients that accept it, with its own ETag that also validates', async () => {
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        const req = httpGet(`${h.base}/feeds/topics/thoi-su.json`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+      });
+    const plain = await raw({});
+    const gz = await raw({ 'accept-encoding': 'br, gzip;q=0.9' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.vary).toBe('Accept-Encoding');
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    expect(gz.body.length).toBeLessThan(plain.body.length);
+    expect(gz.headers.etag).toBe(`${(plain.headers.etag as string).slice(0, -1)}-gz"`);
+    expect((await raw({ 'accept-encoding': 'gzip;q=0' })).headers['content-encoding']).toBeUndefined();
+    expect((await raw({ 'accept-encoding': 'gzip', 'if-none-match': gz.headers.etag as string })).status).toBe(304);
+    expect((await raw({ 'if-none-match': gz.headers.etag as string })).status).toBe(304);
   });
 });
 

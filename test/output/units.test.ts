@@ -119,6 +119,7 @@ describe('feed cache', () => {
     lastModified: null,
     contentType: 'text/plain',
     maxAgeSeconds: 60,
+    cacheControl: 'public, max-age=60',
     deps: { all: false, topicIds: [], sourceIds: [], ...deps },
     checkedAt: 0,
     stale: false,
