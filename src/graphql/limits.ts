@@ -1,15 +1,6 @@
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import {
-  GraphQLError,
-  Kind,
-  parse,
-  validate,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
-  type SelectionSetNode,
-} from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 /**
  * Limits against abusive queries, all checked before execution starts, so a refused query
@@ -17,59 +8,28 @@ import type { Plugin } from 'graphql-yoga';
  * - cost: Pothos complexity with list multipliers (a connection multiplies its selection by
  *   its page size), e.g. 500 aliases of articles(first: 100) are far over budget;
  * - depth of nested fields;
- * - how deeply introspection lists nest (types → fields → args is what tools ask for;
- *   types → fields → type → fields … grows the response exponentially);
  * - tokens per document, which bounds parsing and validation work.
+ * Introspection is allowed; graphql-js's own validation (MaxIntrospectionDepthRule) refuses
+ * introspection that nests types → fields → type → fields … to blow up the response.
  */
 export interface QueryLimits {
   maxComplexity: number;
   maxDepth: number;
-  maxIntrospectionListDepth: number;
   maxTokens: number;
 }
 
 export const defaultLimits: QueryLimits = {
   maxComplexity: 20_000,
   maxDepth: 12,
-  maxIntrospectionListDepth: 3,
   maxTokens: 15_000,
 };
 
-const INTROSPECTION_LISTS = new Set(['types', 'fields', 'args', 'inputFields', 'interfaces', 'possibleTypes', 'enumValues', 'directives']);
-
-function introspectionListDepth(document: DocumentNode): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const memo = new Map<SelectionSetNode, number>();
-  const visiting = new Set<SelectionSetNode>();
-  const walk = (set: SelectionSetNode, inIntrospection: boolean): number => {
-    const cached = inIntrospection ? memo.get(set) : undefined;
-    if (cached !== undefined) return cached;
-    if (visiting.has(set)) return 0; // fragment cycles are a validation error reported elsewhere
-    visiting.add(set);
-    let max = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        const entering = inIntrospection || name === '__schema' || name === '__type';
-        if (!selection.selectionSet) continue;
-        const below = walk(selection.selectionSet, entering);
-        max = Math.max(max, below + (entering && INTROSPECTION_LISTS.has(name) ? 1 : 0));
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        max = Math.max(max, walk(selection.selectionSet, inIntrospection));
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) max = Math.max(max, walk(fragment.selectionSet, inIntrospection));
-      }
-    }
-    visiting.delete(set);
-    if (inIntrospection) memo.set(set, max);
-    return max;
-  };
-  let max = 0;
-  for (const def of document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) max = Math.max(max, walk(def.selectionSet, false));
-  return max;
-}
+/**
+ * Errors that refuse a whole request (no `data`): GraphQL over HTTP wants a 4xx for them with
+ * application/graphql-response+json and 200 with application/json, which is what Yoga does
+ * for `http: { status, spec: true }` (and it strips `http` from what the client sees).
+ */
+const REQUEST_ERROR = { status: 400, spec: true } as const;
 
 /** The errors that refuse this operation; empty when it is within limits. */
 export function checkLimits(
@@ -80,14 +40,6 @@ export function checkLimits(
   context: object,
   limits: QueryLimits = defaultLimits,
 ): readonly GraphQLError[] {
-  const listDepth = introspectionListDepth(document);
-  if (listDepth > limits.maxIntrospectionListDepth) {
-    return [
-      new GraphQLError(`Introspection lists nest ${listDepth} deep; at most ${limits.maxIntrospectionListDepth} are allowed (types → fields → args).`, {
-        extensions: { code: 'QUERY_DEPTH', queryDepth: { max: limits.maxIntrospectionListDepth, actual: listDepth } },
-      }),
-    ];
-  }
   const rule = createComplexityRule({
     context,
     variableValues: variableValues ?? {},
@@ -96,7 +48,7 @@ export function checkLimits(
       if (depth > limits.maxDepth) {
         report(
           new GraphQLError(`Query depth ${depth} exceeds the maximum of ${limits.maxDepth}.`, {
-            extensions: { code: 'QUERY_DEPTH', queryDepth: { max: limits.maxDepth, actual: depth } },
+            extensions: { code: 'QUERY_DEPTH', queryDepth: { max: limits.maxDepth, actual: depth }, http: REQUEST_ERROR },
           }),
         );
       }
@@ -104,7 +56,7 @@ export function checkLimits(
         report(
           new GraphQLError(
             `Query cost ${complexity} exceeds the maximum of ${limits.maxComplexity}. Lists multiply the cost of what they select (a connection by its page size): ask for smaller pages, fewer nested lists or fewer aliases.`,
-            { extensions: { code: 'QUERY_COMPLEXITY', queryComplexity: { max: limits.maxComplexity, actual: complexity } } },
+            { extensions: { code: 'QUERY_COMPLEXITY', queryComplexity: { max: limits.maxComplexity, actual: complexity }, http: REQUEST_ERROR } },
           ),
         );
       }
@@ -127,5 +79,42 @@ export function useQueryLimits(limits: QueryLimits = defaultLimits): Plugin {
       const errors = checkLimits(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object, limits);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
+  };
+}
+
+/**
+ * Variable values that do not coerce ($first: "ten", a DateTime without an offset) fail the
+ * whole request without data. graphql-js gives those errors no code; they are the client's
+ * mistake, so they become BAD_USER_INPUT with a 400 under application/graphql-response+json.
+ */
+function asRequestErrors<T extends { errors?: readonly GraphQLError[]; data?: unknown }>(result: T): T {
+  if ('data' in result || !result.errors?.length) return result;
+  const errors = result.errors.map((error) =>
+    error.extensions?.http
+      ? error
+      : new GraphQLError(error.message, {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          path: error.path,
+          originalError: error.originalError,
+          extensions: { code: 'BAD_USER_INPUT', ...error.extensions, http: REQUEST_ERROR },
+        }),
+  );
+  return { ...result, errors };
+}
+
+export function useRequestErrors(): Plugin {
+  return {
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if (!isAsyncIterable(result)) setResult(asRequestErrors(result));
+      },
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult({ result, setResult }) {
+        if (!isAsyncIterable(result)) setResult(asRequestErrors(result));
+      },
+    }),
   };
 }

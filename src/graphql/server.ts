@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createYoga, type LogLevel, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type LogLevel, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { prepareArticleSearch } from '../store/article-queries.js';
+import { useCors } from './cors.js';
 import { createContext, type GraphQLContext, type GraphQLHost } from './context.js';
 import { createArticleEvents } from './events.js';
-import { defaultLimits, useQueryLimits, type QueryLimits } from './limits.js';
+import { defaultLimits, useQueryLimits, useRequestErrors, type QueryLimits } from './limits.js';
 import { schema } from './schema.js';
 
 export type NodeServerContext = { req: IncomingMessage; res: ServerResponse };
@@ -37,7 +38,6 @@ query LatestArticles {
 export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOptions = {}): GraphQLServer {
   prepareArticleSearch(host.store);
   const events = createArticleEvents(host);
-  const origins = host.settings.corsOrigins?.filter(Boolean) ?? [];
   return createYoga<NodeServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -48,12 +48,19 @@ export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOpt
     logging: options.logging ?? true,
     batching: false,
     maxRequestBodySize: MAX_BODY_BYTES,
-    cors: {
-      origin: origins.length === 0 || origins.includes('*') ? '*' : origins,
-      methods: ['GET', 'POST', 'OPTIONS'],
-      allowedHeaders: ['content-type', 'authorization', 'accept'],
-      maxAge: 600,
-    },
-    plugins: [useQueryLimits({ ...defaultLimits, ...options.limits })],
+    cors: false,
+    plugins: [useCors(host.settings.corsOrigins), useCloseAfterRefusedBody(), useRequestErrors(), useQueryLimits({ ...defaultLimits, ...options.limits })],
   });
+}
+
+/**
+ * A body refused as too large (413) may still be arriving; reusing that connection would
+ * hand its remaining bytes to the next request. Close it instead of keeping it alive.
+ */
+function useCloseAfterRefusedBody(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (response.status === 413) response.headers.set('connection', 'close');
+    },
+  };
 }

@@ -2,9 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { Kysely, SqliteDialect } from 'kysely';
 import { createApp, type App, type AppSettings } from '../../src/app.js';
 import type { Config } from '../../src/config/types.js';
 import type { Store } from '../../src/store/database.js';
+import type { Database } from '../../src/store/types.js';
+import { openTestStore } from '../helpers/store.js';
 
 /**
  * The real app (createApp → Yoga) on a real HTTP server on 127.0.0.1, and a typed client
@@ -86,3 +89,19 @@ export async function startApi(config: Config, store: Store, settings: AppSettin
 
 /** The error codes of a response, in order. */
 export const codes = (result: GraphQLResponse<unknown>) => (result.errors ?? []).map((e) => e.extensions?.code);
+
+/**
+ * A migrated in-memory store whose Kysely instance records every SQL statement it runs
+ * (Kysely's log hook, over the same SQLite connection), for statement-count assertions.
+ */
+export async function openCountingStore(config?: Config): Promise<{ store: Store; statements: string[] }> {
+  const base = await openTestStore(config);
+  const statements: string[] = [];
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: base.sqlite }),
+    log: (event) => {
+      if (event.level === 'query') statements.push(event.query.sql);
+    },
+  });
+  return { store: { ...base, db, close: () => db.destroy() }, statements };
+}

@@ -1,14 +1,11 @@
-import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
-import type { Database } from '../../src/store/types.js';
-import { openTestStore } from '../helpers/store.js';
 import { graphql } from './gql/index.js';
-import { startApi, type Api } from './harness.js';
+import { openCountingStore, startApi, type Api } from './harness.js';
 import { startWorld, type World } from './world.js';
 
-/** Every SQL statement the app runs, through Kysely's log hook on the same SQLite connection. */
-const statements: string[] = [];
+/** Every SQL statement the app runs. */
+let statements: string[] = [];
 
 const BigPage = graphql(`
   query BigPage($first: Int!) {
@@ -53,14 +50,7 @@ let api: Api;
 
 beforeAll(async () => {
   world = await startWorld();
-  const base = await openTestStore();
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: base.sqlite }),
-    log: (event) => {
-      if (event.level === 'query') statements.push(event.query.sql);
-    },
-  });
-  store = { ...base, db, close: async () => db.destroy() };
+  ({ store, statements } = await openCountingStore());
   api = await startApi(world.config, store);
   await world.pollAll(api.app);
 });
