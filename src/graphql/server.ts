@@ -17,6 +17,8 @@ export interface GraphQLServerOptions {
   /** Where masked errors and warnings go; Yoga's console logger by default. */
   logging?: boolean | YogaLogger | LogLevel;
   limits?: Partial<QueryLimits>;
+  /** More Yoga/envelop plugins (metrics, tracing), run after the built-in ones. */
+  plugins?: Plugin[];
 }
 
 const EXAMPLE_QUERY = `# Latest articles of a topic, with their outlets
@@ -49,7 +51,7 @@ export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOpt
     batching: false,
     maxRequestBodySize: MAX_BODY_BYTES,
     cors: false,
-    plugins: [useCors(host.settings.corsOrigins), useCloseAfterRefusedBody(), useRequestErrors(), useQueryLimits({ ...defaultLimits, ...options.limits })],
+    plugins: [useCors(host.settings.corsOrigins), useCloseAfterRefusedBody(), useRequestErrors(), useQueryLimits({ ...defaultLimits, ...options.limits }), ...(options.plugins ?? [])],
   });
 }
 
