@@ -14,6 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation AddSource($input: AddSourceInput!) {\n    addSource(input: $input) {\n      source { id slug name url language intervalMinutes origin enabled topics { slug } health { lastFetchedAt itemCount } }\n    }\n  }\n": typeof types.AddSourceDocument,
+    "\n  mutation UpdateSource($input: UpdateSourceInput!) {\n    updateSource(input: $input) { source { slug name url language intervalMinutes topics { slug } } }\n  }\n": typeof types.UpdateSourceDocument,
+    "\n  mutation RemoveSource($input: RemoveSourceInput!) {\n    removeSource(input: $input) { removedSourceId slug }\n  }\n": typeof types.RemoveSourceDocument,
+    "\n  mutation RefreshSource($input: RefreshSourceInput!) {\n    refreshSource(input: $input) {\n      poll { outcome status fetched newArticles updatedArticles error }\n      source { slug health { lastFetchedAt lastStatus lastError consecutiveFailures nextPollAt itemCount } articles(first: 5) { totalCount edges { node { title source { slug } } } } }\n    }\n  }\n": typeof types.RefreshSourceDocument,
+    "\n  query SourceBySlug($slug: String!) {\n    source(slug: $slug) { slug origin enabled }\n    sources { slug }\n  }\n": typeof types.SourceBySlugDocument,
     "\n  query ArticlesPage($filter: ArticleFilter, $first: Int, $after: String, $last: Int, $before: String) {\n    articles(filter: $filter, first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          publishedAt\n          source { slug }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ArticlesPageDocument,
     "\n  query ArticlesCount($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) { totalCount }\n  }\n": typeof types.ArticlesCountDocument,
     "\n  query ArticleDetail($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) {\n      edges {\n        node {\n          id\n          title\n          link\n          summary\n          contentHtml\n          author\n          imageUrl\n          originalOutlet\n          publishedAt\n          fetchedAt\n          source { slug name }\n          sources { slug }\n          topics { slug }\n          story { id headline articleCount firstSeenAt lastSeenAt articles { id } sources { slug } topics { slug } }\n        }\n      }\n    }\n  }\n": typeof types.ArticleDetailDocument,
@@ -26,6 +31,11 @@ type Documents = {
     "\n  query StoryNode($id: ID!) {\n    node(id: $id) { id ... on Story { headline articleCount } }\n  }\n": typeof types.StoryNodeDocument,
 };
 const documents: Documents = {
+    "\n  mutation AddSource($input: AddSourceInput!) {\n    addSource(input: $input) {\n      source { id slug name url language intervalMinutes origin enabled topics { slug } health { lastFetchedAt itemCount } }\n    }\n  }\n": types.AddSourceDocument,
+    "\n  mutation UpdateSource($input: UpdateSourceInput!) {\n    updateSource(input: $input) { source { slug name url language intervalMinutes topics { slug } } }\n  }\n": types.UpdateSourceDocument,
+    "\n  mutation RemoveSource($input: RemoveSourceInput!) {\n    removeSource(input: $input) { removedSourceId slug }\n  }\n": types.RemoveSourceDocument,
+    "\n  mutation RefreshSource($input: RefreshSourceInput!) {\n    refreshSource(input: $input) {\n      poll { outcome status fetched newArticles updatedArticles error }\n      source { slug health { lastFetchedAt lastStatus lastError consecutiveFailures nextPollAt itemCount } articles(first: 5) { totalCount edges { node { title source { slug } } } } }\n    }\n  }\n": types.RefreshSourceDocument,
+    "\n  query SourceBySlug($slug: String!) {\n    source(slug: $slug) { slug origin enabled }\n    sources { slug }\n  }\n": types.SourceBySlugDocument,
     "\n  query ArticlesPage($filter: ArticleFilter, $first: Int, $after: String, $last: Int, $before: String) {\n    articles(filter: $filter, first: $first, after: $after, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          publishedAt\n          source { slug }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ArticlesPageDocument,
     "\n  query ArticlesCount($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) { totalCount }\n  }\n": types.ArticlesCountDocument,
     "\n  query ArticleDetail($filter: ArticleFilter) {\n    articles(filter: $filter, first: 1) {\n      edges {\n        node {\n          id\n          title\n          link\n          summary\n          contentHtml\n          author\n          imageUrl\n          originalOutlet\n          publishedAt\n          fetchedAt\n          source { slug name }\n          sources { slug }\n          topics { slug }\n          story { id headline articleCount firstSeenAt lastSeenAt articles { id } sources { slug } topics { slug } }\n        }\n      }\n    }\n  }\n": types.ArticleDetailDocument,
@@ -52,6 +62,26 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddSource($input: AddSourceInput!) {\n    addSource(input: $input) {\n      source { id slug name url language intervalMinutes origin enabled topics { slug } health { lastFetchedAt itemCount } }\n    }\n  }\n"): (typeof documents)["\n  mutation AddSource($input: AddSourceInput!) {\n    addSource(input: $input) {\n      source { id slug name url language intervalMinutes origin enabled topics { slug } health { lastFetchedAt itemCount } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSource($input: UpdateSourceInput!) {\n    updateSource(input: $input) { source { slug name url language intervalMinutes topics { slug } } }\n  }\n"): (typeof documents)["\n  mutation UpdateSource($input: UpdateSourceInput!) {\n    updateSource(input: $input) { source { slug name url language intervalMinutes topics { slug } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveSource($input: RemoveSourceInput!) {\n    removeSource(input: $input) { removedSourceId slug }\n  }\n"): (typeof documents)["\n  mutation RemoveSource($input: RemoveSourceInput!) {\n    removeSource(input: $input) { removedSourceId slug }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshSource($input: RefreshSourceInput!) {\n    refreshSource(input: $input) {\n      poll { outcome status fetched newArticles updatedArticles error }\n      source { slug health { lastFetchedAt lastStatus lastError consecutiveFailures nextPollAt itemCount } articles(first: 5) { totalCount edges { node { title source { slug } } } } }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSource($input: RefreshSourceInput!) {\n    refreshSource(input: $input) {\n      poll { outcome status fetched newArticles updatedArticles error }\n      source { slug health { lastFetchedAt lastStatus lastError consecutiveFailures nextPollAt itemCount } articles(first: 5) { totalCount edges { node { title source { slug } } } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SourceBySlug($slug: String!) {\n    source(slug: $slug) { slug origin enabled }\n    sources { slug }\n  }\n"): (typeof documents)["\n  query SourceBySlug($slug: String!) {\n    source(slug: $slug) { slug origin enabled }\n    sources { slug }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
