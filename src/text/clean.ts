@@ -1,0 +1,35 @@
+/**
+ * Unicode clean-up shared by display and matching normalisation
+ * (kept separate so the tokenizer can use it without an import cycle).
+ */
+
+/** Zero-width / invisible characters that never carry meaning in headlines. */
+const INVISIBLE = /[\u00AD\u200B-\u200F\u2060\uFEFF]/g;
+const INVISIBLE_TEST = /[\u00AD\u200B-\u200F\u2060\uFEFF]/;
+
+/** True when the string contains a combining mark, i.e. NFC may change it. */
+export function hasCombiningMark(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x300 && c <= 0x36f) return true;
+  }
+  return false;
+}
+
+/** NFC, with zero-width characters and soft hyphens removed. Keeps case, Eth and spacing. */
+export function normalizeDisplay(text: string): string {
+  let s = text;
+  if (INVISIBLE_TEST.test(s)) s = s.replace(INVISIBLE, '');
+  if (hasCombiningMark(s)) s = s.normalize('NFC');
+  return s;
+}
+
+/**
+ * Cleaned text used before matching: display normalisation plus
+ * U+00D0/U+00F0 (Eth, often typed for "Đ"/"đ") mapped to Đ/đ.
+ */
+export function normalizeForMatching(text: string): string {
+  let s = normalizeDisplay(text);
+  if (s.indexOf('\u00D0') >= 0 || s.indexOf('\u00F0') >= 0) s = s.replace(/\u00D0/g, '\u0110').replace(/\u00F0/g, '\u0111');
+  return s;
+}
