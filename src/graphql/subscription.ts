@@ -1,5 +1,4 @@
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
-import { Repeater } from 'graphql-yoga';
 import { filterArticles, type ArticleFilterSpec } from '../store/article-queries.js';
 import type { ArticleRow } from '../store/types.js';
 import { Article } from './article.js';
@@ -10,19 +9,32 @@ import { ArticleFilter, resolveFilter } from './filter.js';
 /**
  * articleAdded: every new article a poll stores, as it commits, over Server-Sent Events
  * (POST /graphql with Accept: text/event-stream, or GET with the query in the URL).
+ * The stream is registered when the subscription starts, and ends (unregistering it) as
+ * soon as the client goes away, even while waiting for the next poll.
  */
-function articleStream(ctx: GraphQLContext, spec: ArticleFilterSpec): AsyncIterable<ArticleRow> {
-  return new Repeater<ArticleRow>(async (push, stop) => {
-    const events = ctx.events.subscribe();
-    // Ends the loop below at once when the client goes away, not at the next event.
-    void stop.then(() => events.return?.());
-    for await (const report of events) {
-      // Loaders live on the subscription's context; a new poll may have changed what they cached.
-      clearAllDataLoaders(ctx);
-      for (const row of await filterArticles(ctx.db, report.newArticleIds, spec)) await push(row);
-    }
-    stop();
-  });
+function articleStream(ctx: GraphQLContext, spec: ArticleFilterSpec): AsyncIterableIterator<ArticleRow> {
+  const events = ctx.events.subscribe();
+  const ready: ArticleRow[] = [];
+  const stream: AsyncIterableIterator<ArticleRow> = {
+    async next() {
+      while (ready.length === 0) {
+        const event = await events.next();
+        if (event.done) return { done: true, value: undefined };
+        // Loaders live as long as the subscription's context; a new poll may change what they cached.
+        clearAllDataLoaders(ctx);
+        ready.push(...(await filterArticles(ctx.db, event.value.newArticleIds, spec)));
+      }
+      return { done: false, value: ready.shift()! };
+    },
+    async return() {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
 }
 
 builder.subscriptionType({ description: 'Live updates over Server-Sent Events.' });

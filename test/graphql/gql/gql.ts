@@ -29,6 +29,7 @@ type Documents = {
     "\n  query NestedLists {\n    sources {\n      slug\n      topics { slug }\n      articles(first: 5) { totalCount pageInfo { hasPreviousPage } edges { node { title topics { slug } story { headline } } } }\n    }\n    topics { slug articles(first: 3, filter: { search: \"số\" }) { totalCount edges { node { title sources { slug } } } } }\n  }\n": typeof types.NestedListsDocument,
     "\n  query StoriesPage($filter: ArticleFilter, $first: Int, $after: String) {\n    stories(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges {\n        cursor\n        node {\n          id\n          headline\n          articleCount\n          firstSeenAt\n          lastSeenAt\n          articles { title publishedAt source { slug } }\n          sources { slug name }\n          topics { slug }\n        }\n      }\n    }\n  }\n": typeof types.StoriesPageDocument,
     "\n  query StoryNode($id: ID!) {\n    node(id: $id) { id ... on Story { headline articleCount } }\n  }\n": typeof types.StoryNodeDocument,
+    "\n  subscription ArticleAdded($filter: ArticleFilter) {\n    articleAdded(filter: $filter) { id title publishedAt source { slug } topics { slug } }\n  }\n": typeof types.ArticleAddedDocument,
 };
 const documents: Documents = {
     "\n  mutation AddSource($input: AddSourceInput!) {\n    addSource(input: $input) {\n      source { id slug name url language intervalMinutes origin enabled topics { slug } health { lastFetchedAt itemCount } }\n    }\n  }\n": types.AddSourceDocument,
@@ -46,6 +47,7 @@ const documents: Documents = {
     "\n  query NestedLists {\n    sources {\n      slug\n      topics { slug }\n      articles(first: 5) { totalCount pageInfo { hasPreviousPage } edges { node { title topics { slug } story { headline } } } }\n    }\n    topics { slug articles(first: 3, filter: { search: \"số\" }) { totalCount edges { node { title sources { slug } } } } }\n  }\n": types.NestedListsDocument,
     "\n  query StoriesPage($filter: ArticleFilter, $first: Int, $after: String) {\n    stories(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n      edges {\n        cursor\n        node {\n          id\n          headline\n          articleCount\n          firstSeenAt\n          lastSeenAt\n          articles { title publishedAt source { slug } }\n          sources { slug name }\n          topics { slug }\n        }\n      }\n    }\n  }\n": types.StoriesPageDocument,
     "\n  query StoryNode($id: ID!) {\n    node(id: $id) { id ... on Story { headline articleCount } }\n  }\n": types.StoryNodeDocument,
+    "\n  subscription ArticleAdded($filter: ArticleFilter) {\n    articleAdded(filter: $filter) { id title publishedAt source { slug } topics { slug } }\n  }\n": types.ArticleAddedDocument,
 };
 
 /**
@@ -122,6 +124,10 @@ export function graphql(source: "\n  query StoriesPage($filter: ArticleFilter, $
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StoryNode($id: ID!) {\n    node(id: $id) { id ... on Story { headline articleCount } }\n  }\n"): (typeof documents)["\n  query StoryNode($id: ID!) {\n    node(id: $id) { id ... on Story { headline articleCount } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ArticleAdded($filter: ArticleFilter) {\n    articleAdded(filter: $filter) { id title publishedAt source { slug } topics { slug } }\n  }\n"): (typeof documents)["\n  subscription ArticleAdded($filter: ArticleFilter) {\n    articleAdded(filter: $filter) { id title publishedAt source { slug } topics { slug } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
