@@ -15,13 +15,14 @@ import { canonicalQuery, ParamError, parseFeedParams } from './params.js';
 import { renderAtom } from './render-atom.js';
 import { renderJson } from './render-json.js';
 import { renderRss } from './render-rss.js';
-import { buildFeedModel, resolveFeed, type FeedRoute } from './select.js';
+import { buildFeedModel, resolveFeed, type FeedRoute, type ResolvedFeed } from './select.js';
 
 /** Bump when rendering changes, so ETags computed from the model change with it. */
 const RENDER_VERSION = '1';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const MAX_ALIASES = 10_000;
+const RESOLVE_TTL_MS = 60_000;
 
 function rawKey(req: IncomingMessage): string {
   return `${req.headers.host}\u0000${req.headers['x-forwarded-proto'] ?? ''}\u0000${req.url}`;
@@ -65,6 +66,7 @@ export function renderFeed(model: FeedModel, format: FeedFormat): string {
 export class FeedOutput {
   readonly cache: FeedCache;
   private readonly inflight = new Map<string, Promise<CachedFeed | null>>();
+  private readonly resolved = new Map<string, { feed: ResolvedFeed; at: number }>();
   /** Raw request (host, proto, URL as sent) → cache key, for the hot path. */
   private readonly aliases = new Map<string, string>();
   /** Counts invalidations, so a build that raced with a poll is stored as stale. */
@@ -81,7 +83,14 @@ export class FeedOutput {
 
   close(): void {
     this.unsubscribe();
+    this.reset();
+  }
+
+  /** Forgets every rendered feed and remembered route (after a config change, or for a benchmark). */
+  reset(): void {
     this.cache.clear();
+    this.resolved.clear();
+    this.aliases.clear();
   }
 
   /**
@@ -206,7 +215,7 @@ export class FeedOutput {
   ): Promise<CachedFeed | null> {
     const generation = this.generation;
     const ctx = { db: this.app.store.db, config: this.app.config };
-    const feed = await resolveFeed(ctx, route);
+    const feed = await this.resolve(route);
     if (!feed) return null;
     const model = await buildFeedModel(ctx, feed, params, base);
     // The model fully determines the bytes, so its hash is a strong validator computed without rendering.
@@ -232,6 +241,24 @@ export class FeedOutput {
     }
     this.cache.set(key, entry);
     return entry;
+  }
+
+  /**
+   * Route → selection, remembered for a minute: the topic/source lookups and the poll-interval
+   * query do not depend on articles. Unknown slugs are not remembered (a source may be added).
+   */
+  private async resolve(route: FeedRoute): Promise<ResolvedFeed | null> {
+    const key = `${route.kind}/${'slug' in route ? route.slug : ''}`;
+    const hit = this.resolved.get(key);
+    if (hit && Date.now() - hit.at < RESOLVE_TTL_MS) return hit.feed;
+    const feed = await resolveFeed({ db: this.app.store.db, config: this.app.config }, route);
+    if (feed) {
+      if (this.resolved.size >= 5000) this.resolved.clear();
+      this.resolved.set(key, { feed, at: Date.now() });
+    } else {
+      this.resolved.delete(key);
+    }
+    return feed;
   }
 
   private async index(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {

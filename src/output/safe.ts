@@ -83,5 +83,25 @@ const OUTPUT_SANITIZE: sanitizeHtml.IOptions = {
  */
 export function safeHtml(html: string | null | undefined): string {
   if (!html) return '';
-  return xmlSafe(sanitizeHtml(html, OUTPUT_SANITIZE)).trim();
+  const memo = html.length <= MEMO_MAX_CHARS ? sanitized.get(html) : undefined;
+  if (memo !== undefined) return memo;
+  const out = xmlSafe(sanitizeHtml(html, OUTPUT_SANITIZE)).trim();
+  if (html.length <= MEMO_MAX_CHARS) {
+    if (sanitized.size >= MEMO_ENTRIES) sanitized.delete(sanitized.keys().next().value as string);
+    sanitized.set(html, out);
+  }
+  return out;
+}
+
+/**
+ * The same article is rendered into several feeds and three formats; its sanitised HTML is
+ * remembered by its exact input (so it is right for any database), FIFO-bounded.
+ */
+const sanitized = new Map<string, string>();
+const MEMO_ENTRIES = 5000;
+const MEMO_MAX_CHARS = 64 * 1024;
+
+/** For benchmarks that want the cost of a render from scratch. */
+export function clearSanitizeMemo(): void {
+  sanitized.clear();
 }

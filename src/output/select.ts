@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Config, CuratedFeedDef } from '../config/types.js';
-import { compilePhrase, listFeedArticles, loadStoryArticles, type AccentMode, type FeedArticleRow, type StoryArticleRow, type TextMatcher } from '../store/feed-queries.js';
+import { compilePhrase, listFeedArticles, loadStoryArticles, type AccentMode, type CandidateRow, type FeedArticleRow, type StoryArticleRow, type TextMatcher } from '../store/feed-queries.js';
 import type { Database } from '../store/types.js';
 import { FORMATS, TAG_AUTHORITY, type FeedFormat, type FeedItem, type FeedModel } from './model.js';
 import { canonicalQuery, DEFAULT_LIMIT, type FeedParams } from './params.js';
@@ -189,7 +189,7 @@ export async function buildFeedModel(ctx: SelectContext, feed: ResolvedFeed, par
   const seenStories = new Set<number>();
   const accept =
     query.collapse === 'story'
-      ? (row: FeedArticleRow) => {
+      ? (row: CandidateRow) => {
           if (seenStories.has(row.story_id)) return false;
           if (words && !words(row)) return false;
           seenStories.add(row.story_id);

@@ -38,7 +38,7 @@ export interface FeedArticleQuery {
   /** Words that must occur in the title or summary (see compilePhrase). Interim until FTS5. */
   search?: string;
   /** Extra predicate applied to each candidate, in order (include/exclude words, story collapse). */
-  accept?: (row: FeedArticleRow) => boolean;
+  accept?: (row: CandidateRow) => boolean;
   /** Stop after this many accepted rows. */
   limit: number;
   /** Stop after reading this many candidate rows even when fewer were accepted (bounds rare searches). */
@@ -52,7 +52,10 @@ export interface FeedArticleResult {
   truncated: boolean;
 }
 
-const DEFAULT_MAX_SCANNED = 20_000;
+/** What filters see: the light columns, so a long scan never reads article bodies. */
+export type CandidateRow = Pick<FeedArticleRow, 'id' | 'title' | 'summary' | 'story_id' | 'source_id' | 'published_at'>;
+
+const DEFAULT_MAX_SCANNED = 10_000;
 
 type Cursor = { published_at: number; id: number };
 type Head = { article_id: number; published_at: number };
@@ -68,7 +71,7 @@ export async function listFeedArticles(db: Kysely<Database>, query: FeedArticleQ
   let batch = filtered ? Math.max(query.limit * 2, 100) : query.limit;
   const search = query.search !== undefined ? compilePhrase(query.search) : undefined;
   const streams = makeStreams(db, query);
-  const rows: FeedArticleRow[] = [];
+  const accepted: number[] = [];
   let scanned = 0;
   let lastId = -1;
   for (;;) {
@@ -80,20 +83,44 @@ export async function listFeedArticles(db: Kysely<Database>, query: FeedArticleQ
       lastId = next.article_id;
       ids.push(next.article_id);
     }
-    if (ids.length === 0) return { rows, scanned, truncated: false };
-    const loaded = await loadArticles(db, ids);
-    for (const id of ids) {
-      const row = loaded.get(id);
-      scanned++;
-      if (!row) continue;
-      if (search && !search(row)) continue;
-      if (query.accept && !query.accept(row)) continue;
-      rows.push(row);
-      if (rows.length >= query.limit) return { rows, scanned, truncated: false };
+    if (ids.length === 0) return { rows: await loadInOrder(db, accepted), scanned, truncated: false };
+    if (!filtered) {
+      accepted.push(...ids);
+      scanned += ids.length;
+      if (accepted.length >= query.limit) return { rows: await loadInOrder(db, accepted.slice(0, query.limit)), scanned, truncated: false };
+    } else {
+      const candidates = await loadCandidates(db, ids);
+      for (const id of ids) {
+        const row = candidates.get(id);
+        scanned++;
+        if (!row) continue;
+        if (search && !search(row)) continue;
+        if (query.accept && !query.accept(row)) continue;
+        accepted.push(id);
+        if (accepted.length >= query.limit) return { rows: await loadInOrder(db, accepted), scanned, truncated: false };
+      }
     }
-    if (scanned >= maxScanned) return { rows, scanned, truncated: true };
+    if (scanned >= maxScanned) return { rows: await loadInOrder(db, accepted), scanned, truncated: true };
     batch = Math.min(batch * 2, 2000);
   }
+}
+
+async function loadInOrder(db: Kysely<Database>, ids: readonly number[]): Promise<FeedArticleRow[]> {
+  const loaded = await loadArticles(db, ids);
+  return ids.map((id) => loaded.get(id)).filter((row): row is FeedArticleRow => row !== undefined);
+}
+
+async function loadCandidates(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, CandidateRow>> {
+  const map = new Map<number, CandidateRow>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('articles')
+      .select(['id', 'title', 'summary', 'story_id', 'source_id', 'published_at'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) map.set(row.id, row);
+  }
+  return map;
 }
 
 /**
