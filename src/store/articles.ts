@@ -60,6 +60,13 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   const result: StoreBatchResult = { inserted: [], updated: [], unchanged: 0, linked: 0 };
   const byKey = new Map<string, ArticleInput>();
   for (const article of input.articles) if (!byKey.has(article.key)) byKey.set(article.key, article);
+  // Keys purged by retention stay out while their feed still lists them (src/store/retention.ts).
+  for (const chunk of chunks([...byKey.keys()])) {
+    for (const row of await trx.selectFrom('article_tombstones').select('key').where('key', 'in', chunk).execute()) {
+      byKey.delete(row.key);
+      result.unchanged++;
+    }
+  }
   const keys = [...byKey.keys()];
   const existing = new Map<string, { id: number; content_hash: string; published_at: number; source_id: number }>();
   for (const chunk of chunks(keys)) {

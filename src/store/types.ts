@@ -95,6 +95,12 @@ export interface ArticleTopicTable {
   published_at: Millis;
 }
 
+/** Keys of articles removed by retention; storeArticles skips them (see src/store/retention.ts). */
+export interface ArticleTombstoneTable {
+  key: string;
+  purged_at: Millis;
+}
+
 export interface Database {
   topics: TopicTable;
   sources: SourceTable;
@@ -104,6 +110,7 @@ export interface Database {
   articles: ArticleTable;
   article_sources: ArticleSourceTable;
   article_topics: ArticleTopicTable;
+  article_tombstones: ArticleTombstoneTable;
 }
 
 export type TopicRow = Selectable<TopicTable>;

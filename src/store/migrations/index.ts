@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
+import * as m002 from './002-article-tombstones.js';
 
 /** Static list so a bundled build needs no directory scan. Append, never reorder. */
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
+  '002-article-tombstones': m002,
 };
 
 export const migrationProvider: MigrationProvider = {
