@@ -3,6 +3,9 @@ import type { Config } from './config/types.js';
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from './graphql/server.js';
 import { createLimiter } from './ingest/limiter.js';
 import type { IngestContext, PollReport } from './ingest/pipeline.js';
+import { yogaLogger } from './ops/graphql.js';
+import { createOps, type Ops } from './ops/index.js';
+import type { Logger } from './ops/logger.js';
 import { handleOutput } from './output/routes.js';
 import type { Store } from './store/database.js';
 import { syncConfig } from './store/sources.js';
@@ -14,6 +17,8 @@ export interface AppSettings {
   allowPrivateSources?: boolean;
   embedOrigins?: string[];
   userAgent?: string;
+  /** The process logger (created by the entry point); apps without one log nothing. */
+  logger?: Logger;
 }
 
 export interface App {
@@ -27,6 +32,8 @@ export interface App {
   onStored(listener: (report: PollReport) => void): () => void;
   /** The GraphQL server (Yoga) behind /graphql. */
   yoga: GraphQLServer;
+  /** Logger, metrics, readiness (src/ops). */
+  ops: Ops;
 }
 
 /**
@@ -36,6 +43,7 @@ export interface App {
 export async function createApp(config: Config, store: Store, settings: AppSettings = {}): Promise<App> {
   await syncConfig(store.db, config, Date.now());
   const listeners = new Set<(report: PollReport) => void>();
+  const ops = createOps(store, { logger: settings.logger });
   const ingest: IngestContext = {
     db: store.db,
     limiter: createLimiter({ global: config.fetch.concurrency, perHost: config.fetch.perHostConcurrency }),
@@ -48,20 +56,22 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
     onStored: (report) => {
       for (const listener of listeners) listener(report);
     },
+    onReport: (report) => ops.observePoll(report),
   };
   const app: App = {
     config,
     store,
     ingest,
     settings,
-    handle: (req, res) => handleRequest(app, req, res),
+    handle: (req, res) => ops.http.instrument(req, res, () => handleRequest(app, req, res)),
     onStored(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     yoga: null as never, // set below: the GraphQL server is built around the finished app
+    ops,
   };
-  app.yoga = createGraphQLServer(app);
+  app.yoga = createGraphQLServer(app, { plugins: [ops.graphqlPlugin], ...(settings.logger ? { logging: yogaLogger(settings.logger) } : {}) });
   return app;
 }
 
@@ -72,6 +82,7 @@ function handleRequest(app: App, req: IncomingMessage, res: ServerResponse): voi
     res.end(JSON.stringify({ status: 'ok' }));
     return;
   }
+  if (app.ops.handle(req, res, path)) return;
   if (path === GRAPHQL_PATH) {
     void app.yoga.requestListener(req, res);
     return;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
+import { isLogLevel, LOG_LEVELS } from './ops/log-levels.js';
 import { StoreError } from './store/database.js';
 
 const HELP = `newsgate — a GraphQL news aggregation gateway
@@ -11,6 +12,8 @@ Commands:
   poll --once        poll every source once, print a line per source, exit
   sources            print each source's health as a table
   import-opml FILE   add the feeds of an OPML file as sources (--json for a machine-readable report)
+  prune              delete articles older than retentionDays now (serve does it daily), print what went
+  backup FILE        write a consistent copy of the database to FILE, also while serve is running
   demo               serve feeds/demo/ on 127.0.0.1:4080 and run the gateway against it (offline)
 
 Options:
@@ -19,7 +22,8 @@ Options:
   --port N           HTTP port for serve (default 4000, env PORT)
   --host H           HTTP host for serve (default 0.0.0.0, env HOST)
   --no-poll          serve only, do not poll sources
-  --json             machine-readable output (poll, sources)
+  --json             machine-readable output (poll, sources, prune, backup)
+  --log-level L      serve's log level: ${LOG_LEVELS.join(', ')} (default info, env NEWSGATE_LOG_LEVEL)
   -h, --help         this help
 `;
 
@@ -44,6 +48,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'no-poll': { type: 'boolean', default: false },
         once: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -59,6 +64,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const configFile = values.config ?? io.env.NEWSGATE_CONFIG ?? 'feeds/sources.json';
   const dbFile = values.db ?? io.env.NEWSGATE_DB ?? 'data/newsgate.db';
+  const logLevel = values['log-level'] ?? (io.env.NEWSGATE_LOG_LEVEL || 'info');
+  if (!isLogLevel(logLevel)) {
+    io.stderr.write(`newsgate: --log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"\n`);
+    return 2;
+  }
   try {
     switch (command) {
       case 'poll': {
@@ -83,7 +93,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           return 2;
         }
         const { runServe } = await import('./commands/serve.js');
-        return await runServe({ config, dbFile, port, host: values.host ?? io.env.HOST ?? '0.0.0.0', poll: !values['no-poll'], io });
+        return await runServe({ config, dbFile, port, host: values.host ?? io.env.HOST ?? '0.0.0.0', poll: !values['no-poll'], logLevel, io });
       }
       case 'import-opml': {
         const file = positionals[1];
@@ -95,6 +105,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const { runImportOpml } = await import('./commands/import-opml.js');
         return await runImportOpml({ config, dbFile, file, json: values.json, io });
       }
+      case 'prune': {
+        const config = loadConfig(configFile);
+        const { runPrune } = await import('./commands/prune.js');
+        return await runPrune({ config, dbFile, json: values.json, io });
+      }
+      case 'backup': {
+        const file = positionals[1];
+        if (!file) {
+          io.stderr.write('newsgate backup: missing FILE (where to write the copy of the database)\n');
+          return 2;
+        }
+        const { runBackup } = await import('./commands/backup.js');
+        return await runBackup({ dbFile, file, json: values.json, io });
+      }
       case 'demo': {
         const demoConfig = values.config ?? 'feeds/demo/sources.json';
         const config = loadConfig(demoConfig);
@@ -104,7 +128,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const { runServe } = await import('./commands/serve.js');
         try {
           const port = Number(values.port ?? io.env.PORT ?? 4000);
-          return await runServe({ config, dbFile: values.db ?? 'data/demo.db', port, host: values.host ?? '127.0.0.1', poll: true, io });
+          return await runServe({ config, dbFile: values.db ?? 'data/demo.db', port, host: values.host ?? '127.0.0.1', poll: true, logLevel, io });
         } finally {
           feeds.close();
         }

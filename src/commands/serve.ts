@@ -3,13 +3,17 @@ import { createApp } from '../app.js';
 import type { CliIo } from '../cli.js';
 import type { Config } from '../config/types.js';
 import { startScheduler } from '../ingest/scheduler.js';
+import type { LogLevel } from '../ops/log-levels.js';
+import { createLogger } from '../ops/logger.js';
+import { startRetentionTimer } from '../ops/retention.js';
 import { openStore } from '../store/database.js';
-import { formatReport } from './poll.js';
 
-export async function runServe(options: { config: Config; dbFile: string; port: number; host: string; poll: boolean; io: CliIo }): Promise<number> {
+export async function runServe(options: { config: Config; dbFile: string; port: number; host: string; poll: boolean; logLevel?: LogLevel; io: CliIo }): Promise<number> {
   const { io } = options;
+  // The process logger: JSON lines on stdout, pretty on a terminal. Handed down, never global.
+  const logger = createLogger({ level: options.logLevel, stream: io.stdout });
   const store = await openStore(options.dbFile);
-  const app = await createApp(options.config, store, readSettings(io.env));
+  const app = await createApp(options.config, store, { ...readSettings(io.env), logger });
   const server = createServer(app.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -17,23 +21,25 @@ export async function runServe(options: { config: Config; dbFile: string; port: 
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  io.stdout.write(`newsgate listening on http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/\n`);
+  const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/`;
+  logger.info({ url, db: options.dbFile, poll: options.poll, retentionDays: options.config.retentionDays }, `newsgate listening on ${url}`);
+  // Poll reports are logged (per source) and counted by the app itself (app.ops.observePoll).
   const scheduler = options.poll
-    ? startScheduler(app.ingest, {
-        onReport: (report) => io.stdout.write(formatReport(report) + '\n'),
-        onError: (error) => io.stderr.write(`scheduler: ${(error as Error).message}\n`),
-      })
+    ? startScheduler(app.ingest, { onError: (error) => logger.error({ err: error, component: 'scheduler' }, 'scheduling pass failed') })
     : null;
+  app.ops.scheduler = scheduler ?? 'disabled';
+  const retention = startRetentionTimer(app);
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
-      io.stdout.write(`${signal} received, shutting down\n`);
+      logger.info({ signal }, `${signal} received, shutting down`);
       resolve();
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
   // Order matters: stop polling and let in-flight writes commit before the database closes.
+  await retention.stop();
   await scheduler?.stop();
   server.closeIdleConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));

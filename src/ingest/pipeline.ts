@@ -39,6 +39,8 @@ export interface IngestContext {
   originalOutlet?: (article: ArticleInput) => string | null;
   /** Called after a feed's articles are committed; subscriptions and caches listen here. */
   onStored?: (report: PollReport) => void;
+  /** Called with every poll's report, whatever happened (metrics, logs). */
+  onReport?: (report: PollReport) => void;
   /** Sources added through the API or OPML may not reach private addresses unless this is set. */
   allowPrivateSources?: boolean;
   now?: () => number;
@@ -145,6 +147,7 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
     }),
   });
   if (report.new > 0 || report.updated > 0) ctx.onStored?.(report);
+  ctx.onReport?.(report);
   return report;
 }
 
