@@ -7,7 +7,7 @@
  * cost is proportional to the rows read, never to the size of the table.
  */
 import { sql, type Kysely } from 'kysely';
-import { foldToken } from '../text/fold.js';
+import { foldAccents, foldToken } from '../text/fold.js';
 import { tokenizeSyllables } from '../text/tokenize.js';
 import type { Database } from './types.js';
 
@@ -145,6 +145,17 @@ interface RowTokens {
 }
 
 const tokenCache = new WeakMap<object, RowTokens>();
+const foldedTextCache = new WeakMap<object, string>();
+
+/** Character-level fold of title and summary: a cheap necessary condition before tokenising. */
+function rowFoldedText(row: Pick<FeedArticleRow, 'title' | 'summary'>): string {
+  let text = foldedTextCache.get(row);
+  if (text === undefined) {
+    text = foldAccents(row.summary ? `${row.title}\n${row.summary}` : row.title);
+    foldedTextCache.set(row, text);
+  }
+  return text;
+}
 
 function rowTokens(row: Pick<FeedArticleRow, 'title' | 'summary'>): RowTokens {
   let cached = tokenCache.get(row);
@@ -164,7 +175,14 @@ export function compilePhrase(phrase: string, mode: AccentMode = 'query'): TextM
   const folded = tokens.map(foldToken);
   const loose = tokens.map((t, i) => mode === 'folded' || folded[i] === t);
   const n = tokens.length;
+  // A token can only match where its folded form occurs as a substring of the folded text.
+  // Letters only: tokens with digits may be glued across punctuation ("U-21" → "u21").
+  const needles = [...new Set(folded.filter((f) => /^[a-z]+$/.test(f)))];
   return (row) => {
+    if (needles.length > 0) {
+      const haystack = rowFoldedText(row);
+      for (const needle of needles) if (!haystack.includes(needle)) return false;
+    }
     const text = rowTokens(row);
     const last = text.exact.length - n;
     outer: for (let i = 0; i <= last; i++) {
@@ -179,6 +197,8 @@ export function compilePhrase(phrase: string, mode: AccentMode = 'query'): TextM
 
 interface Stream {
   buffer: Head[];
+  /** Next unread position in buffer (shift() would be quadratic on big batches). */
+  pos: number;
   done: boolean;
   cursor: Cursor | null;
   fetch(after: Cursor | null, size: number): Promise<Head[]>;
@@ -188,7 +208,7 @@ function makeStreams(db: Kysely<Database>, query: FeedArticleQuery): Stream[] {
   const since = query.since ?? null;
   const topicIds = query.topicIds ? [...new Set(query.topicIds)] : undefined;
   const sourceIds = query.sourceIds ? [...new Set(query.sourceIds)] : undefined;
-  const make = (fetch: Stream['fetch']): Stream => ({ buffer: [], done: false, cursor: null, fetch });
+  const make = (fetch: Stream['fetch']): Stream => ({ buffer: [], pos: 0, done: false, cursor: null, fetch });
   if (topicIds && topicIds.length === 0) return [];
   if (sourceIds && sourceIds.length === 0) return [];
   if (topicIds) {
@@ -249,21 +269,22 @@ function makeStreams(db: Kysely<Database>, query: FeedArticleQuery): Stream[] {
 async function nextHead(streams: Stream[], size: number): Promise<Head | undefined> {
   let best: Stream | undefined;
   for (const stream of streams) {
-    if (stream.buffer.length === 0 && !stream.done) {
+    if (stream.pos >= stream.buffer.length && !stream.done) {
       const rows = await stream.fetch(stream.cursor, size);
       stream.buffer = rows;
+      stream.pos = 0;
       if (rows.length < size) stream.done = true;
       if (rows.length > 0) {
         const last = rows[rows.length - 1];
         stream.cursor = { published_at: last.published_at, id: last.article_id };
       }
     }
-    const head = stream.buffer[0];
+    const head = stream.buffer[stream.pos];
     if (!head) continue;
-    const top = best?.buffer[0];
+    const top = best?.buffer[best.pos];
     if (!top || head.published_at > top.published_at || (head.published_at === top.published_at && head.article_id > top.article_id)) best = stream;
   }
-  return best?.buffer.shift();
+  return best ? best.buffer[best.pos++] : undefined;
 }
 
 const ARTICLE_COLUMNS = [

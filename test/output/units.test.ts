@@ -35,6 +35,11 @@ describe('word matching (include/exclude, search)', () => {
     expect(compileWordFilter(['da nang'], [])!(row('Đà Nẵng mưa lớn'))).toBe(true);
   });
 
+  it('finds tokens the tokenizer glues across punctuation', () => {
+    expect(compileWordFilter(['U21 việt nam'], [])!(row('Đội tuyển U-21 Việt Nam thắng'))).toBe(true);
+    expect(compileWordFilter(['e10'], [])!(row('Giá xăng E10 giảm'))).toBe(true);
+  });
+
   it('offers fully folded matching as an option', () => {
     expect(compileWordFilter(['bão'], [], 'folded')!(row('Cảnh báo lừa đảo'))).toBe(true);
   });
