@@ -104,12 +104,15 @@ export class FeedOutput {
     if (updated > 0) {
       topicIds = 'all';
     } else {
-      topicIds = new Set<number>();
-      const sqlite = this.app.store.sqlite;
-      const rows = sqlite
-        .prepare('select distinct topic_id from article_topics where article_id in (select value from json_each(?)) union select topic_id from source_topics where source_id = ?')
-        .all(JSON.stringify(newArticleIds), sourceId) as { topic_id: number }[];
-      for (const row of rows) topicIds.add(row.topic_id);
+      try {
+        const rows = this.app.store.sqlite
+          .prepare('select distinct topic_id from article_topics where article_id in (select value from json_each(?)) union select topic_id from source_topics where source_id = ?')
+          .all(JSON.stringify(newArticleIds), sourceId) as { topic_id: number }[];
+        topicIds = new Set(rows.map((row) => row.topic_id));
+      } catch {
+        // Never fail the poll that told us; lose precision instead.
+        topicIds = 'all';
+      }
     }
     this.cache.invalidate({ sourceId, topicIds });
   }
