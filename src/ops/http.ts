@@ -55,15 +55,14 @@ export interface RequestInstrumentation {
 }
 
 export function createRequestInstrumentation(logger: Logger, metrics: Metrics): RequestInstrumentation {
-  const loggers = new WeakMap<IncomingMessage, Logger>();
+  const ids = new WeakMap<IncomingMessage, string>();
   const operations = new WeakMap<IncomingMessage, GraphQLOperationLabel>();
   return {
     instrument(req, res, next) {
       const started = process.hrtime.bigint();
       const reqId = requestIdOf(req);
       res.setHeader('x-request-id', reqId);
-      const log = logger.child({ reqId });
-      loggers.set(req, log);
+      ids.set(req, reqId);
       const path = (req.url ?? '/').split('?')[0];
       const route = routePattern(path);
       res.once('close', () => {
@@ -73,6 +72,9 @@ export function createRequestInstrumentation(logger: Logger, metrics: Metrics): 
         metrics.observeHttp(route, method, status, seconds);
         const operation = operations.get(req);
         if (operation) metrics.observeGraphQL(operation.name, operation.type, seconds);
+        const level = status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
+        // Built only when the line will be written: at warn level most requests write none.
+        if (!logger.isLevelEnabled(level)) return;
         const fields = {
           method,
           url: req.url,
@@ -82,13 +84,14 @@ export function createRequestInstrumentation(logger: Logger, metrics: Metrics): 
           ...(operation ? { operation: operation.name } : {}),
           ...(res.writableFinished ? {} : { aborted: true }),
         };
-        if (status >= 500) log.error(fields, 'request failed');
-        else if (QUIET_ROUTES.has(route)) log.debug(fields, 'request completed');
-        else log.info(fields, 'request completed');
+        logger.child({ reqId })[level](fields, status >= 500 ? 'request failed' : 'request completed');
       });
       next();
     },
-    loggerFor: (req) => loggers.get(req) ?? logger,
+    loggerFor: (req) => {
+      const reqId = ids.get(req);
+      return reqId ? logger.child({ reqId }) : logger;
+    },
     setGraphQLOperation(req, label) {
       operations.set(req, label);
     },

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import PinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { LogLevel } from './log-levels.js';
 
 export type { Logger };
@@ -22,7 +23,9 @@ export function createLogger(options: LoggerOptions): Logger {
   const base = { level: options.level ?? 'info', base: { pid: process.pid }, name: 'newsgate' };
   if (!pretty) return pino(base, options.stream);
   // In-process and synchronous (no transport worker), so lines keep their order with the CLI's own output.
-  return pino(base, PinoPretty({ destination: options.stream, sync: true, colorize: options.stream.isTTY === true, ignore: 'pid,name' }));
+  // Loaded only for a terminal: every other command and every piped serve skips its start-up cost.
+  const prettyStream = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pino(base, prettyStream({ destination: options.stream, sync: true, colorize: options.stream.isTTY === true, ignore: 'pid,name' }));
 }
 
 /** For apps built without a logger (tests, one-shot commands): logs nothing. */
