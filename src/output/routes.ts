@@ -5,6 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { App } from '../app.js';
+import { prepareArticleSearch } from '../store/article-queries.js';
+import { openReadConnection, type ReadConnection } from '../store/read-connection.js';
 import { listSources, listTopics } from '../store/sources.js';
 import { FeedCache, type CachedFeed, type FeedCacheOptions } from './cache.js';
 import { requestBase, sendRepresentation, sendText, strongEtag } from './http-util.js';
@@ -66,6 +68,7 @@ export function renderFeed(model: FeedModel, format: FeedFormat): string {
 export class FeedOutput {
   readonly cache: FeedCache;
   private readonly inflight = new Map<string, Promise<CachedFeed | null>>();
+  private readonly reader: ReadConnection;
   private readonly resolved = new Map<string, { feed: ResolvedFeed; at: number }>();
   /** Raw request (host, proto, URL as sent) → cache key, for the hot path. */
   private readonly aliases = new Map<string, string>();
@@ -78,12 +81,17 @@ export class FeedOutput {
     options: FeedCacheOptions = {},
   ) {
     this.cache = new FeedCache(options);
+    // Reads on their own connection (prepared statements reused; never queued behind a poll's
+    // transaction on the main one), with the API's search function registered on it.
+    this.reader = openReadConnection(app.store);
+    prepareArticleSearch(this.reader);
     this.unsubscribe = app.onStored((report) => this.onStored(report.sourceId, report.newArticleIds, report.updated));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.unsubscribe();
     this.reset();
+    if (this.reader.db !== this.app.store.db) await this.reader.close();
   }
 
   /** Forgets every rendered feed and remembered route (after a config change, or for a benchmark). */
@@ -217,7 +225,7 @@ export class FeedOutput {
     previous: CachedFeed | undefined,
   ): Promise<CachedFeed | null> {
     const generation = this.generation;
-    const ctx = { db: this.app.store.db, config: this.app.config };
+    const ctx = { db: this.reader.db, config: this.app.config };
     const feed = await this.resolve(route);
     if (!feed) return null;
     const model = await buildFeedModel(ctx, feed, params, base);
@@ -254,7 +262,7 @@ export class FeedOutput {
     const key = `${route.kind}/${'slug' in route ? route.slug : ''}`;
     const hit = this.resolved.get(key);
     if (hit && Date.now() - hit.at < RESOLVE_TTL_MS) return hit.feed;
-    const feed = await resolveFeed({ db: this.app.store.db, config: this.app.config }, route);
+    const feed = await resolveFeed({ db: this.reader.db, config: this.app.config }, route);
     if (feed) {
       if (this.resolved.size >= 5000) this.resolved.clear();
       this.resolved.set(key, { feed, at: Date.now() });
@@ -265,7 +273,7 @@ export class FeedOutput {
   }
 
   private async index(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
-    const db = this.app.store.db;
+    const db = this.reader.db;
     const [topics, sources] = await Promise.all([listTopics(db), listSources(db)]);
     const html = renderIndex(base, {
       curated: this.app.config.feeds.map((f) => ({ path: f.slug, title: f.title, description: f.description || undefined })),
@@ -283,7 +291,7 @@ export class FeedOutput {
   }
 
   private async opml(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
-    const db = this.app.store.db;
+    const db = this.reader.db;
     const [topics, sources] = await Promise.all([listTopics(db), listSources(db)]);
     const links = await db.selectFrom('source_topics').select(['source_id', 'topic_id']).execute();
     const topicById = new Map(topics.map((t) => [t.id, t]));

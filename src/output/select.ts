@@ -29,6 +29,8 @@ export interface ResolvedFeed {
   ttlMinutes: number;
   topicIds?: number[];
   sourceIds?: number[];
+  /** Rows behind the topic and source groups, when both select (the smaller drives the scan). */
+  weights?: { topics?: number; sources?: number };
   include: readonly string[];
   exclude: readonly string[];
   collapse: 'none' | 'story';
@@ -115,20 +117,24 @@ export async function resolveFeed(ctx: SelectContext, route: FeedRoute): Promise
 
 async function resolveCurated(db: Kysely<Database>, def: CuratedFeedDef): Promise<ResolvedFeed> {
   // Slugs the config names but the database lacks select nothing (rather than everything).
-  const topicIds = def.topics.length > 0 ? (await db.selectFrom('topics').select('id').where('slug', 'in', [...def.topics]).execute()).map((r) => r.id) : undefined;
-  const sourceIds =
+  const topics = def.topics.length > 0 ? await db.selectFrom('topics').select(['id', 'article_count']).where('slug', 'in', [...def.topics]).execute() : undefined;
+  const sources =
     def.sources.length > 0
-      ? (await db.selectFrom('sources').select('id').where('slug', 'in', [...def.sources]).where('enabled', '=', 1).execute()).map((r) => r.id)
+      ? await db.selectFrom('sources').select(['id', 'item_count']).where('slug', 'in', [...def.sources]).where('enabled', '=', 1).execute()
       : undefined;
-  const sources = await involvedSources(db, { topicIds, sourceIds });
+  const topicIds = topics?.map((r) => r.id);
+  const sourceIds = sources?.map((r) => r.id);
+  const weights = { topics: topics?.reduce((n, r) => n + r.article_count, 0), sources: sources?.reduce((n, r) => n + r.item_count, 0) };
+  const involved = await involvedSources(db, { topicIds, sourceIds });
   return {
     path: def.slug,
     title: def.title,
     description: def.description || def.title,
     homeUrl: null,
-    ...sources,
+    ...involved,
     topicIds,
     sourceIds,
+    weights,
     include: def.include,
     exclude: def.exclude,
     collapse: def.collapse,
@@ -199,6 +205,7 @@ export async function buildFeedModel(ctx: SelectContext, feed: ResolvedFeed, par
   const { rows } = await listFeedArticles(ctx.db, {
     topicIds: feed.topicIds,
     sourceIds: feed.sourceIds,
+    weights: feed.weights,
     since: query.since,
     search: query.q,
     accept,
