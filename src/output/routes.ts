@@ -6,7 +6,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { App } from '../app.js';
 import { prepareArticleSearch } from '../store/article-queries.js';
-import { openReadConnection, type ReadConnection } from '../store/read-connection.js';
 import { listSources, listTopics } from '../store/sources.js';
 import { FeedCache, type CachedFeed, type FeedCacheOptions } from './cache.js';
 import { requestBase, sendRepresentation, sendText, strongEtag } from './http-util.js';
@@ -68,7 +67,7 @@ export function renderFeed(model: FeedModel, format: FeedFormat): string {
 export class FeedOutput {
   readonly cache: FeedCache;
   private readonly inflight = new Map<string, Promise<CachedFeed | null>>();
-  private readonly reader: ReadConnection;
+  private readonly reader: { db: App['store']['db'] };
   private readonly resolved = new Map<string, { feed: ResolvedFeed; at: number }>();
   /** Raw request (host, proto, URL as sent) → cache key, for the hot path. */
   private readonly aliases = new Map<string, string>();
@@ -81,17 +80,16 @@ export class FeedOutput {
     options: FeedCacheOptions = {},
   ) {
     this.cache = new FeedCache(options);
-    // Reads on their own connection (prepared statements reused; never queued behind a poll's
-    // transaction on the main one), with the API's search function registered on it.
-    this.reader = openReadConnection(app.store);
-    prepareArticleSearch(this.reader);
+    // The API's search function must exist on the connection feeds read through.
+    // (A separate read connection, src/store/read-connection.ts, can replace app.store.db here once it lands.)
+    prepareArticleSearch(app.store);
+    this.reader = { db: app.store.db };
     this.unsubscribe = app.onStored((report) => this.onStored(report.sourceId, report.newArticleIds, report.updated));
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.unsubscribe();
     this.reset();
-    if (this.reader.db !== this.app.store.db) await this.reader.close();
   }
 
   /** Forgets every rendered feed and remembered route (after a config change, or for a benchmark). */
