@@ -14,12 +14,15 @@ import sanitizeHtml from 'sanitize-html';
 // ---------------------------------------------------------------------------
 
 /** Elements whose content is never article text (dropped with their content, like sanitize's nonTextTags). */
-const RAW_OPEN = /<(script|style|noscript|template|iframe|object|textarea|svg|math|title|head|select|option|button|form|xmp|applet|canvas|frameset)\b[^<>]*>/gi;
-const HAS_RAW_ELEMENT = /<(?:script|style|noscript|template|iframe|object|textarea|svg|math|title|head|select|option|button|form|xmp|applet|canvas|frameset)\b/i;
+// <object> and <applet> are not here: their content is the fallback shown when the plugin is
+// not run, which is always the case once the element itself is dropped.
+const RAW_OPEN = /<(script|style|noscript|template|iframe|textarea|svg|math|title|head|select|option|button|form|xmp|canvas|frameset)\b[^<>]*>/gi;
+const HAS_RAW_ELEMENT = /<(?:script|style|noscript|template|iframe|textarea|svg|math|title|head|select|option|button|form|xmp|canvas|frameset)\b/i;
 /** A tag, comment, CDATA section, doctype or processing instruction. Group 1 = tag name. */
 // Quoted attribute values may contain ">" but never "<", and no part crosses a "<": every
-// match attempt stops at the next tag start, so the scan stays linear on hostile input.
-const MARKUP = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[|\]\]>|<\/?([a-zA-Z][a-zA-Z0-9:-]*)(?:[^<>"']|"[^"<]*"|'[^'<]*')*>|<[!?][^<>]*>/g;
+// match attempt stops at the next tag start, so the scan stays linear on hostile input. A tag
+// whose quotes do not pair up (<a href=x/">) ends at its first ">", as in HTML.
+const MARKUP = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[|\]\]>|<\/?([a-zA-Z][a-zA-Z0-9:-]*)(?:(?:[^<>"']|"[^"<]*"|'[^'<]*')*|[^<>]*)>|<[!?][^<>]*>/g;
 const BLOCK_ELEMENTS = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'div', 'dl', 'dt',
   'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header',
@@ -247,9 +250,10 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowVulnerableTags: false,
   disallowedTagsMode: 'discard',
   // Disallowed tags whose content must go too (default: script, style, textarea, option, xmp).
+  // <object>/<applet> are not listed: the tags go, their fallback content stays (as in htmlToText).
   nonTextTags: [
-    'script', 'style', 'textarea', 'option', 'xmp', 'noscript', 'iframe', 'object', 'embed', 'template',
-    'form', 'select', 'button', 'svg', 'math', 'title', 'head', 'frameset', 'frame', 'applet', 'canvas',
+    'script', 'style', 'textarea', 'option', 'xmp', 'noscript', 'iframe', 'embed', 'template',
+    'form', 'select', 'button', 'svg', 'math', 'title', 'head', 'frameset', 'frame', 'canvas',
   ],
   transformTags: {
     a: transformLink,

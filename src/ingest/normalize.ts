@@ -9,7 +9,7 @@ import type { ArticleInput } from '../model/article.js';
 import type { ParsedFeed, ParsedItem } from '../model/feed.js';
 import { canonicalizeUrl, resolveHttpUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
-import { firstImageSrc, htmlToText, looksLikeHtml, sanitizeContent, titleToText, truncateText } from './html-text.js';
+import { cleanText, firstImageSrc, htmlToText, looksLikeHtml, sanitizeContent, titleToText, truncateText } from './html-text.js';
 
 export interface NormalizeContext {
   /** Final feed URL: base for relative links when no xml:base applies. */
@@ -104,6 +104,18 @@ function sha1(text: string): string {
 }
 
 /**
+ * Plain text of a title: declared plain text is kept as written, declared HTML is reduced to
+ * its text once, and an undeclared (RSS) title gets titleToText's second round for
+ * double-encoded entities.
+ */
+function itemTitle(item: ParsedItem): string {
+  const raw = item.title ?? '';
+  if (item.titleIsText) return cleanText(raw);
+  if (item.titleIsHtml) return htmlToText(raw);
+  return titleToText(raw);
+}
+
+/**
  * Normalises one item. Returns null only when it has neither a usable title, nor a link,
  * nor any content (summary or body).
  *
@@ -125,7 +137,7 @@ export function normalizeItem(
   const base = item.base ?? ctx.feedBase ?? ctx.feedUrl;
 
   // Link.
-  let link = item.link ? canonicalizeUrl(item.link, base) : null;
+  let link = item.link ? canonicalizeUrl(item.link, item.linkBase ?? base) : null;
   const guid = item.guid ? item.guid.trim() || null : null;
   if (!link && guid && item.guidIsPermaLink !== false && ABSOLUTE_HTTP.test(guid)) {
     link = canonicalizeUrl(guid);
@@ -134,13 +146,14 @@ export function normalizeItem(
   // Summary (plain text) and content (sanitised HTML): one sanitize-html parse at most.
   const description = item.summary;
   const contentSource = item.content ?? (description && looksLikeHtml(description) ? description : undefined);
-  const contentHtml = contentSource ? sanitizeContent(contentSource, base) : null;
+  const contentBase = (item.content !== undefined ? item.contentBase : item.summaryBase) ?? base;
+  const contentHtml = contentSource ? sanitizeContent(contentSource, contentBase) : null;
   let summaryText = description ? htmlToText(description) : '';
   if (!summaryText && item.content) summaryText = htmlToText(item.content);
   const summary = summaryText ? truncateText(summaryText, SUMMARY_MAX_CHARS) : null;
 
   // Title, derived when missing.
-  let title = item.title ? titleToText(item.title) : '';
+  let title = item.title ? itemTitle(item) : '';
   if (!title && summaryText) title = truncateText(summaryText, DERIVED_TITLE_MAX_CHARS);
   if (!title && !link && !contentHtml && !options?.keepEmpty) return null;
   if (!title && contentHtml) title = truncateText(htmlToText(contentHtml), DERIVED_TITLE_MAX_CHARS);

@@ -46,6 +46,8 @@ describe('htmlToText', () => {
     ['script/style/iframe content dropped', 'a<script>alert("x")</script>b<style>p{}</style>c<iframe src=x>fallback</iframe>d', 'a b c d'],
     ['comments dropped', 'a<!-- bình luận -->b', 'ab'],
     ['attributes with > inside quotes', '<img alt="a > b" src="x.jpg">Ảnh', 'Ảnh'],
+    ['a tag whose quotes do not pair up ends at its first >', '<a href=http://a.vn/">bấm</a> vào', 'bấm vào'],
+    ['object/applet fallback content kept (the plugin never runs)', 'an toàn<object classid="x"><param name="a" value="b"> mô tả</object><applet code="x.class">!</applet>', 'an toàn mô tả!'],
     ['control characters removed', 'a\u0000b\u0007c\u009Fd', 'a b c d'],
     ['zero-width characters removed', 'Hà\u200BNội\uFEFF\u00AD\u2060', 'HàNội'],
     ['ZWJ kept inside emoji sequences only', 'gia đình 👨\u200D👩\u200D👧 và a\u200Db', 'gia đình 👨\u200D👩\u200D👧 và ab'],
@@ -90,6 +92,7 @@ describe('sanitizeContent', () => {
     ['vbscript: and data: links', '<a href="vbscript:x">a</a><a href="data:text/html,x">b</a>', 'ab'],
     ['data: image dropped', '<img src="data:image/png;base64,AAAA">chữ', 'chữ'],
     ['lazy image uses data-src', '<img src="data:image/gif;base64,R0lGOD" data-src="/real.jpg" alt="Ảnh">', '<img src="https://vnexpress.net/real.jpg" alt="Ảnh" />'],
+    ['object/applet tags removed, their fallback text kept', '<object data="x.swf"><embed src="x.swf"><p>Xem video</p></object><applet code="x.class">chữ</applet>', '<p>Xem video</p>chữ'],
     ['iframe/object/embed removed', '<iframe src="https://evil.example/">x</iframe><object data="x.swf"><embed src="x.swf"></object>chữ', 'chữ'],
     ['style and form removed', '<style>p{}</style><form action="/x"><input name="p"><button>Gửi</button></form>chữ', 'chữ'],
     ['svg and math removed', '<svg onload="alert(1)"><circle/></svg><math><mi>x</mi></math>chữ', 'chữ'],
@@ -460,5 +463,26 @@ describe('fixtures end to end', () => {
       author: 'Ban Giáo dục',
       categories: ['Giáo dục'],
     });
+  });
+});
+
+describe('normalizeItem: declared text types and per-element bases', () => {
+  it('keeps a declared plain-text title as written, reduces a declared HTML title once', () => {
+    expect(norm({ title: 'History of the <blink> tag', titleIsText: true }).title).toBe('History of the <blink> tag');
+    expect(norm({ title: 'History of the &lt;blink&gt; tag', titleIsHtml: true }).title).toBe('History of the <blink> tag');
+    // Undeclared (RSS) titles keep the double-decoding heuristic.
+    expect(norm({ title: 'Người dân đ&amp;atilde; bán' }).title).toBe('Người dân đã bán');
+  });
+
+  it('resolves the link and the content against their own xml:base', () => {
+    const article = norm({
+      link: 'bai.htm',
+      linkBase: 'https://a.vn/tin/',
+      content: '<img src="x.jpg">',
+      contentBase: 'https://cdn.a.vn/',
+      base: 'https://a.vn/',
+    });
+    expect(article.link).toBe('https://a.vn/tin/bai.htm');
+    expect(article.contentHtml).toBe('<img src="https://cdn.a.vn/x.jpg" />');
   });
 });
