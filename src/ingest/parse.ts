@@ -1,28 +1,33 @@
 /**
  * Feed body → ParsedFeed.
  *
- * XML feeds (RSS 0.9x, RSS 1.0/RDF, RSS 2.0, Atom 0.3/1.0) go through rss-parser (xml2js on
- * sax, strict mode); the fields rss-parser does not map (guid@isPermaLink, xml:base, media:*,
- * Atom categories and enclosures, every date element …) are requested as raw custom fields.
+ * XML feeds (RSS 0.90–2.0, RSS 1.0/RDF, Atom 0.3/1.0, CDF) are read into a small element tree
+ * by saxes (see xml-tree.ts: canonical namespace prefixes, xml:base resolved, mixed content
+ * kept) and mapped here, element by element, the way Python's feedparser reads them: Atom text
+ * constructs by their type (text, html, xhtml, base64), "naked" markup re-serialised, a second
+ * RSS <description>/<summary> taken as the full text, the last of repeated date elements.
  * JSON Feed 1.0/1.1 is read with JSON.parse.
  *
  * Before the XML parser sees the body it is prepared (see prepareXml):
  *  - a UTF-8 BOM and leading junk before the XML declaration are dropped;
- *  - the DOCTYPE is removed. sax never expands DTD entities (it does not read the internal
- *    subset, never fetches SYSTEM identifiers and rejects references to undeclared entities),
- *    so XXE and entity-expansion bombs cannot happen; removing the DOCTYPE additionally lets a
- *    reference such as "&xxe;" survive as literal text instead of failing the whole feed;
+ *  - the DOCTYPE is removed. No DTD is ever read: saxes does not expand entities declared in
+ *    an internal subset and never fetches SYSTEM identifiers, so XXE and entity-expansion
+ *    bombs cannot happen; removing the DOCTYPE additionally lets a reference such as "&xxe;"
+ *    survive as literal text instead of failing the whole feed;
  *  - bare "&" ("Sức khỏe & Đời sống") becomes "&amp;", HTML named entities ("&nbsp;",
  *    "&hellip;") become numeric references, unknown ones become literal text, and character
  *    references to characters XML forbids are dropped — CDATA sections and comments untouched;
  *  - characters XML forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF) are removed.
+ *
+ * Measured against rss-parser (which this replaced) on feedparser's test corpus and on the
+ * ingest benchmark: see test/conformance/RESULTS.md.
  */
-import Parser from 'rss-parser';
 import { decodeHTMLStrict } from 'entities';
 import type { ParsedEnclosure, ParsedFeed, ParsedItem } from '../model/feed.js';
 import { ParseError } from './parse-errors.js';
-import { htmlToText, titleToText } from './html-text.js';
+import { cleanText, htmlToText, titleToText } from './html-text.js';
 import { resolveHttpUrl } from './canonical-url.js';
+import { attr, escapeHtml, hasElementKids, parseXmlTree, serializeKids, textOf, XmlSyntaxError, type XmlElement } from './xml-tree.js';
 
 export { ParseError } from './parse-errors.js';
 
@@ -34,162 +39,18 @@ export interface ParseOptions {
 }
 
 // ---------------------------------------------------------------------------
-// xml2js node helpers
-// ---------------------------------------------------------------------------
-
-/** What xml2js produces for an element: text, or an object with `_` text, `$` attributes, children. */
-type XmlNode = string | XmlObject;
-interface XmlObject {
-  _?: string;
-  $?: Record<string, string>;
-  [child: string]: unknown;
-}
-type XmlList = XmlNode[] | undefined;
-
-function isObject(v: unknown): v is XmlObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function textOf(node: unknown): string | undefined {
-  if (typeof node === 'string') return node;
-  if (isObject(node) && typeof node._ === 'string') return node._;
-  return undefined;
-}
-
-function attrOf(node: unknown, name: string): string | undefined {
-  if (isObject(node) && isObject(node.$)) {
-    const v = node.$[name];
-    if (typeof v === 'string') return v;
-  }
-  return undefined;
-}
-
-function asList(v: unknown): XmlNode[] {
-  return Array.isArray(v) ? (v as XmlNode[]) : [];
-}
-
-/** First non-blank text among the nodes, untrimmed. */
-function firstText(list: unknown): string | undefined {
-  for (const node of asList(list)) {
-    const t = textOf(node);
-    if (t !== undefined && t.trim() !== '') return t;
-  }
-  return undefined;
-}
-
-function nonBlank(s: unknown): string | undefined {
-  return typeof s === 'string' && s.trim() !== '' ? s : undefined;
-}
-
-// ---------------------------------------------------------------------------
-// rss-parser setup
-// ---------------------------------------------------------------------------
-
-const RAW = { keepArray: true };
-
-/** Raw (array-valued) copies of the item elements we read ourselves, prefixed "ng:". */
-const ITEM_FIELDS: [string, string, { keepArray: boolean }][] = [
-  ['$', 'ng:attrs', RAW],
-  ['title', 'ng:title', RAW],
-  ['dc:title', 'ng:dcTitle', RAW],
-  ['link', 'ng:link', RAW],
-  ['guid', 'ng:guid', RAW],
-  ['id', 'ng:id', RAW],
-  ['pubDate', 'ng:pubDate', RAW],
-  ['dc:date', 'ng:dcDate', RAW],
-  ['dcterms:issued', 'ng:dctermsIssued', RAW],
-  ['dcterms:created', 'ng:dctermsCreated', RAW],
-  ['dcterms:modified', 'ng:dctermsModified', RAW],
-  ['issued', 'ng:issued', RAW],
-  ['created', 'ng:created', RAW],
-  ['modified', 'ng:modified', RAW],
-  ['a10:updated', 'ng:a10Updated', RAW],
-  ['atom:updated', 'ng:atomUpdated', RAW],
-  ['atom:published', 'ng:atomPublished', RAW],
-  ['author', 'ng:author', RAW],
-  ['dc:creator', 'ng:creator', RAW],
-  ['content:encoded', 'ng:encoded', RAW],
-  ['category', 'ng:category', RAW],
-  ['dc:subject', 'ng:subject', RAW],
-  ['enclosure', 'ng:enclosure', RAW],
-  ['media:content', 'ng:mediaContent', RAW],
-  ['media:thumbnail', 'ng:mediaThumbnail', RAW],
-  ['media:group', 'ng:mediaGroup', RAW],
-];
-
-const FEED_FIELDS: [string, string, { keepArray: boolean }][] = [
-  ['$', 'ng:attrs', RAW],
-  ['title', 'ng:title', RAW],
-  ['link', 'ng:link', RAW],
-  ['description', 'ng:description', RAW],
-  ['subtitle', 'ng:subtitle', RAW],
-  ['tagline', 'ng:tagline', RAW],
-  ['language', 'ng:language', RAW],
-  ['dc:language', 'ng:dcLanguage', RAW],
-  ['ttl', 'ng:ttl', RAW],
-];
-
-/** rss-parser's output with our raw custom fields (keys "ng:*") and its own mapped fields. */
-interface RawItem {
-  [key: string]: unknown;
-  content?: unknown;
-  summary?: unknown;
-}
-interface RawFeed {
-  [key: string]: unknown;
-  items: RawItem[];
-}
-
-interface RssParserInternals {
-  parseString(xml: string): Promise<RawFeed>;
-  parseItemAtom(entry: XmlObject): RawItem;
-  buildAtomFeed(xmlObj: { feed: XmlObject }): RawFeed;
-}
-type RssParserCtor = new (options: object) => RssParserInternals;
-
-/**
- * rss-parser with two crash fixes for Atom: its builders call `new Date(x).toISOString()` on
- * <published>/<updated> (a RangeError for any non-ISO date, failing the whole feed) and read
- * `link.$.rel` (a TypeError for <link>text</link>). Those elements are withheld from the
- * builders and attached raw instead; we read them ourselves.
- */
-class FeedParser extends (Parser as unknown as RssParserCtor) {
-  override parseItemAtom(entry: XmlObject): RawItem {
-    const { link, published, updated, ...rest } = entry;
-    const item = super.parseItemAtom(rest as XmlObject);
-    item['ng:link'] = link;
-    item['ng:published'] = published;
-    item['ng:updated'] = updated;
-    return item;
-  }
-
-  override buildAtomFeed(xmlObj: { feed: XmlObject }): RawFeed {
-    const { link, ...rest } = xmlObj.feed;
-    const feed = super.buildAtomFeed({ feed: rest as XmlObject });
-    feed['ng:link'] = link;
-    return feed;
-  }
-}
-
-function createParser(): RssParserInternals {
-  // A fresh parser per document: xml2js parsers are stateful and an error mid-document must
-  // not leak into the next parse.
-  return new FeedParser({
-    defaultRSS: 2, // <rss> without a version attribute
-    customFields: { item: ITEM_FIELDS, feed: FEED_FIELDS },
-  });
-}
-
-// ---------------------------------------------------------------------------
 // Body preparation
 // ---------------------------------------------------------------------------
 
 const BOM = /^\uFEFF+/;
-const FEED_START = /<\?xml\b|<(?:rss|feed|rdf:RDF)[\s>]/;
+const FEED_START = /<\?xml\b|<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)[\s>]/;
 const HTML_HINT = /<!doctype\s+html|<html[\s>]/i;
 const PROLOG_SPACE = /\s+/y;
 const PROLOG_PI = /<\?[\s\S]*?\?>/y;
 const PROLOG_COMMENT = /<!--[\s\S]*?-->/y;
+const XML_DECLARATION = /^<\?xml\s/i;
+/** The document ends inside the root's end tag ("…</rss" cut off before ">"). */
+const TRUNCATED_END_TAG = /<\/([A-Za-z_][\w:.-]*)\s*$/;
 /**
  * A DOCTYPE with an optional internal subset. Every alternative starts with a distinct
  * character and comments stop at their first "-->", so a malformed subset fails in linear time.
@@ -197,7 +58,8 @@ const PROLOG_COMMENT = /<!--[\s\S]*?-->/y;
 const PROLOG_DOCTYPE =
   /<!DOCTYPE\b(?:[^[>"']|"[^"]*"|'[^']*')*(?:\[(?:<!--(?:[^-]|-(?!->))*-->|<(?!!--)|[^\]"'<]|"[^"]*"|'[^']*')*\]\s*)?>/iy;
 const PROLOG_ROOT = /<([A-Za-z_][\w:.-]*)/y;
-const FEED_ROOTS = new Set(['rss', 'feed', 'rdf:RDF']);
+/** Root elements of feeds, by lower-cased local name (any prefix): RSS, Atom, RDF (RSS 0.90/1.0), CDF. */
+const FEED_ROOTS = new Set(['rss', 'feed', 'rdf', 'channel']);
 const NEWLINES = /\n/g;
 /** CDATA and comments (kept as is) or an ampersand with the reference that follows, if any. */
 const AMPERSAND = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|&(#[xX][0-9a-fA-F]{1,8};|#[0-9]{1,10};|[A-Za-z][A-Za-z0-9]{0,31};)?/g;
@@ -251,6 +113,8 @@ interface Prolog {
   /** Offset of the root element's "<". */
   pos: number;
   doctype?: [number, number];
+  /** XML declarations that are not at the very start (after a comment or whitespace): invalid, dropped. */
+  misplacedDeclarations: [number, number][];
   isHtmlDoctype: boolean;
   root?: string;
 }
@@ -260,12 +124,17 @@ function walkProlog(text: string): Prolog {
   let pos = 0;
   let doctype: [number, number] | undefined;
   let isHtmlDoctype = false;
+  const misplacedDeclarations: [number, number][] = [];
   for (;;) {
     let m: RegExpExecArray | null;
     PROLOG_SPACE.lastIndex = pos;
     if (PROLOG_SPACE.exec(text)) { pos = PROLOG_SPACE.lastIndex; continue; }
     PROLOG_PI.lastIndex = pos;
-    if (PROLOG_PI.exec(text)) { pos = PROLOG_PI.lastIndex; continue; }
+    if ((m = PROLOG_PI.exec(text))) {
+      if (pos > 0 && XML_DECLARATION.test(m[0])) misplacedDeclarations.push([pos, PROLOG_PI.lastIndex]);
+      pos = PROLOG_PI.lastIndex;
+      continue;
+    }
     PROLOG_COMMENT.lastIndex = pos;
     if (PROLOG_COMMENT.exec(text)) { pos = PROLOG_COMMENT.lastIndex; continue; }
     PROLOG_DOCTYPE.lastIndex = pos;
@@ -279,11 +148,17 @@ function walkProlog(text: string): Prolog {
   }
   PROLOG_ROOT.lastIndex = pos;
   const root = PROLOG_ROOT.exec(text)?.[1];
-  return { pos, doctype, isHtmlDoctype, root };
+  return { pos, doctype, isHtmlDoctype, root, misplacedDeclarations };
 }
 
+function isFeedRoot(qname: string | undefined): boolean {
+  if (qname === undefined) return false;
+  return FEED_ROOTS.has(qname.slice(qname.indexOf(':') + 1).toLowerCase());
+}
+
+/** An HTML page: <html> root, or an HTML DOCTYPE not followed by a feed root (some feeds carry a stray XHTML DOCTYPE). */
 function isHtml(prolog: Prolog): boolean {
-  return prolog.isHtmlDoctype || prolog.root?.toLowerCase() === 'html';
+  return prolog.root?.toLowerCase() === 'html' || (prolog.isHtmlDoctype && !isFeedRoot(prolog.root));
 }
 
 function countNewlines(s: string): number {
@@ -297,7 +172,7 @@ function prepareXml(body: string, contentType: string | null | undefined): Prepa
   if (text.indexOf('<') === -1) throw notAFeed(`got ${mime ?? 'content that is not XML'}`);
 
   let prolog = walkProlog(text);
-  if (!isHtml(prolog) && (prolog.root === undefined || !FEED_ROOTS.has(prolog.root))) {
+  if (!isHtml(prolog) && !isFeedRoot(prolog.root)) {
     // Junk before the document (PHP notices, stray text or markup): skip to the XML
     // declaration or the feed's root element if one follows shortly.
     const start = text.slice(0, 4096).search(FEED_START);
@@ -307,250 +182,566 @@ function prepareXml(body: string, contentType: string | null | undefined): Prepa
       prolog = walkProlog(text);
     }
   }
-  const { root, doctype } = prolog;
+  const { root, doctype, misplacedDeclarations } = prolog;
   if (isHtml(prolog)) throw notAFeed('got text/html');
   if (!root) {
     if (HTML_HINT.test(text.slice(0, 4096)) || mime === 'text/html') throw notAFeed('got text/html');
     if (/^<!DOCTYPE/i.test(text.slice(prolog.pos))) {
       throw new ParseError('xml', 'XML error: malformed DOCTYPE declaration');
     }
+    if (text.slice(prolog.pos).trim() === '') throw notAFeed('no root element (only comments or processing instructions)');
     throw notAFeed(`got ${mime ?? 'content that is not XML'}`);
   }
-  if (!FEED_ROOTS.has(root)) {
+  if (!isFeedRoot(root)) {
     if (mime === 'text/html') throw notAFeed('got text/html');
     throw notAFeed(`root element is <${root}>, not <rss>, <feed> or <rdf:RDF>`);
   }
 
-  if (doctype) {
-    // Remove the DOCTYPE (and any entity declarations), keeping line numbers stable.
-    const newlines = '\n'.repeat(countNewlines(text.slice(doctype[0], doctype[1])));
-    text = text.slice(0, doctype[0]) + newlines + text.slice(doctype[1]);
+  // Remove the DOCTYPE (and any entity declarations) and misplaced XML declarations, keeping
+  // line numbers stable.
+  const removals = doctype ? [...misplacedDeclarations, doctype] : misplacedDeclarations;
+  for (const [start, end] of removals.sort((a, b) => b[0] - a[0])) {
+    text = text.slice(0, start) + '\n'.repeat(countNewlines(text.slice(start, end))) + text.slice(end);
   }
+  // A body cut off inside the root's own end tag has lost nothing but the ">".
+  const truncated = TRUNCATED_END_TAG.exec(text.slice(-256));
+  if (truncated && truncated[1] === root) text = `${text.trimEnd()}>`;
   if (text.indexOf('&') !== -1) text = text.replace(AMPERSAND, fixAmpersand);
   if (HAS_XML_FORBIDDEN.test(text)) text = text.replace(XML_FORBIDDEN, '');
   return { xml: text, root, lineOffset };
 }
 
-const SAX_POSITION = /\nLine: (\d+)\nColumn: (\d+)/;
+// ---------------------------------------------------------------------------
+// XML errors
+// ---------------------------------------------------------------------------
 
-function toParseError(error: unknown, root: string, lineOffset: number): ParseError {
+function toParseError(error: unknown, lineOffset: number): ParseError {
   if (error instanceof ParseError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const m = SAX_POSITION.exec(message);
-  if (m) {
-    const reason = message.slice(0, m.index).trim() || 'malformed document';
-    const line = Number(m[1]) + 1 + lineOffset; // sax counts lines from 0
-    const column = Number(m[2]);
-    return new ParseError('xml', `XML error at line ${line}: ${reason}`, { line, column, cause: error });
-  }
-  if (message === 'Unable to parse XML.') {
-    return new ParseError('xml', 'XML error: no document element', { cause: error });
-  }
-  if (root === 'rss' || root === 'rdf:RDF') {
-    return new ParseError('not-a-feed', `not a feed: <${root}> without a readable <channel> (${message})`, {
-      cause: error,
-    });
-  }
-  return new ParseError('not-a-feed', `not a feed: ${message}`, { cause: error });
+  // Anything else is a bug here, not a property of the feed: let it surface as one.
+  if (!(error instanceof XmlSyntaxError)) throw error;
+  // saxes: "1:44: unclosed tag: channel" (with positions) or the bare message.
+  let reason = error.message.replace(/^\d+:\d+:\s*/, '').replace(/\.$/, '');
+  const unclosed = /^unclosed tag: (.+)$/.exec(reason);
+  if (unclosed) reason = `Unclosed root tag (the document ends inside <${unclosed[1]}>)`;
+  else reason = reason.charAt(0).toUpperCase() + reason.slice(1);
+  if (error.line === undefined) return new ParseError('xml', `XML error: ${reason}`, { cause: error });
+  const line = error.line + lineOffset;
+  const column = error.column !== undefined ? error.column + 1 : undefined;
+  return new ParseError('xml', `XML error at line ${line}: ${reason}`, { line, column, cause: error });
 }
 
 // ---------------------------------------------------------------------------
-// Mapping
+// Text constructs
 // ---------------------------------------------------------------------------
 
-function resolveBase(raw: string | undefined, against: string | undefined): string | undefined {
-  if (!raw || !raw.trim()) return against;
-  try {
-    return against ? new URL(raw.trim(), against).href : new URL(raw.trim()).href;
-  } catch {
-    return against;
-  }
+/**
+ * A text value and how the feed declared it: "text" (Atom type="text" said so: literal),
+ * "html" (HTML source: type="html"/"xhtml", escaped or inline markup), or "undeclared" (RSS,
+ * or Atom without a type attribute: usually plain text, sometimes escaped HTML).
+ */
+interface TextValue {
+  value: string;
+  kind: 'text' | 'html' | 'undeclared';
 }
 
-/** Picks the article link among Atom <link> elements (alternate, preferably HTML). */
-function pickAtomLink(links: XmlNode[]): { href: string; base?: string } | undefined {
-  let best: { node: XmlNode; score: number } | undefined;
-  for (const node of links) {
-    if (typeof node === 'string') {
-      // <link>https://…</link> in an Atom feed: not valid, but unambiguous.
-      if (node.trim()) {
-        if (!best || best.score < 1) best = { node, score: 1 };
-      }
-      continue;
+const BASE64_JUNK = /[^A-Za-z0-9+/=_-]/g;
+
+function decodeBase64(s: string): string {
+  return Buffer.from(s.replace(BASE64_JUNK, ''), 'base64').toString('utf8');
+}
+
+/** A lone xhtml:div wrapping the content (Atom 1.0 type="xhtml"; TypePad wraps HTML in one too). */
+function unwrapDiv(el: XmlElement): XmlElement {
+  let div: XmlElement | undefined;
+  for (const k of el.kids) {
+    if (typeof k === 'string') {
+      if (k.trim() !== '') return el;
+    } else if (div || k.local !== 'div') {
+      return el;
+    } else {
+      div = k;
     }
-    const href = attrOf(node, 'href') ?? textOf(node);
-    if (!href || !href.trim()) continue;
-    const rel = (attrOf(node, 'rel') ?? 'alternate').toLowerCase();
-    const type = (attrOf(node, 'type') ?? '').toLowerCase();
+  }
+  return div ?? el;
+}
+
+/** An RSS element's value: text as is, "naked" child markup re-serialised. */
+function rssText(el: XmlElement): TextValue {
+  return { value: hasElementKids(el) ? serializeKids(el, false) : textOf(el), kind: 'undeclared' };
+}
+
+/** An Atom 0.3/1.0 text construct (title, subtitle, summary, content …). */
+function atomText(el: XmlElement, atom10: boolean): TextValue {
+  const type = (attr(el, 'type') ?? '').trim().toLowerCase();
+  const mode = (attr(el, 'mode') ?? '').trim().toLowerCase();
+  const isText = type === 'text' || type === 'text/plain';
+  const isHtml = type === 'html' || type === 'text/html' || mode === 'escaped';
+  const isXml = type === 'xhtml' || type.endsWith('/xml') || type.endsWith('+xml');
+  if (mode === 'base64' || (atom10 && type.includes('/') && !type.startsWith('text/') && !isXml)) {
+    return { value: decodeBase64(textOf(el)), kind: isText ? 'text' : 'html' };
+  }
+  if (isXml) {
+    const container = atom10 && type === 'xhtml' ? unwrapDiv(el) : el;
+    return { value: serializeKids(container, true), kind: 'html' };
+  }
+  if (hasElementKids(el)) {
+    // Markup inside a non-XML construct: HTML source that was not escaped.
+    return isHtml ? { value: serializeKids(unwrapDiv(el), false), kind: 'html' } : { value: serializeKids(el, true), kind: 'html' };
+  }
+  const value = textOf(el);
+  if (isHtml) return { value, kind: 'html' };
+  if (isText) return { value, kind: 'text' };
+  return { value, kind: 'undeclared' };
+}
+
+const NOT_BLANK = /\S/;
+
+function nonBlank(s: string | undefined): string | undefined {
+  return s !== undefined && NOT_BLANK.test(s) ? s : undefined;
+}
+
+/** An element with text or child markup. */
+function hasValue(el: XmlElement | undefined): el is XmlElement {
+  return el !== undefined && (nonBlank(textOf(el)) !== undefined || hasElementKids(el));
+}
+
+/** A summary/content value as HTML (declared plain text is escaped). */
+function asHtml(v: TextValue | undefined): { html: string; isText: boolean } | undefined {
+  if (!v || !nonBlank(v.value)) return undefined;
+  return v.kind === 'text' ? { html: escapeHtml(v.value), isText: true } : { html: v.value, isText: false };
+}
+
+// ---------------------------------------------------------------------------
+// Links, people, categories, media
+// ---------------------------------------------------------------------------
+
+const LINK_REL_SKIP = new Set(['self', 'edit', 'enclosure', 'replies', 'hub', 'license', 'edit-media', 'next', 'previous', 'first', 'last']);
+
+/** The article link among Atom-style <link> elements (alternate, preferably HTML). */
+function pickAtomLink(links: XmlElement[]): { href: string; el: XmlElement } | undefined {
+  let best: { href: string; el: XmlElement; score: number } | undefined;
+  for (const el of links) {
+    // <link>https://…</link> (no href) in an Atom feed: not valid, but unambiguous.
+    const href = (attr(el, 'href') ?? textOf(el)).trim();
+    if (!href) continue;
+    const rel = (attr(el, 'rel') ?? 'alternate').trim().toLowerCase();
+    const type = (attr(el, 'type') ?? '').toLowerCase();
     let score: number;
     if (rel === 'alternate') score = type === '' || type.includes('html') ? 4 : 3;
-    else if (rel === 'self' || rel === 'edit' || rel === 'enclosure' || rel === 'replies' || rel === 'hub') score = 0;
+    else if (LINK_REL_SKIP.has(rel)) score = 0;
     else score = 2;
-    if (score > 0 && (!best || score > best.score)) best = { node, score };
+    if (score > 0 && (!best || score > best.score)) best = { href, el, score };
   }
-  if (!best) return undefined;
-  const node = best.node;
-  const href = typeof node === 'string' ? node.trim() : (attrOf(node, 'href') ?? textOf(node) ?? '').trim();
-  return { href, base: attrOf(node, 'xml:base') };
+  return best;
 }
 
-/** The item link of an RSS item: text of <link>, or href of an Atom-style <link href>. */
-function pickRssLink(links: XmlNode[]): string | undefined {
-  for (const node of links) {
-    const text = textOf(node);
-    if (text && text.trim()) return text.trim();
+/** An RSS link: the text of <link>, else an Atom-style link. */
+function pickRssLink(links: XmlElement[], atomLinks: XmlElement[]): { href: string; el: XmlElement } | undefined {
+  for (const el of links) {
+    const text = textOf(el).trim();
+    if (text) return { href: text, el };
   }
-  const atom = pickAtomLink(links);
-  return atom?.href;
+  return pickAtomLink([...links, ...atomLinks]);
 }
 
-function authorName(node: XmlNode): string | undefined {
-  if (typeof node === 'string') return nonBlank(node);
-  const name = firstText(node.name);
-  if (name) return name;
-  return nonBlank(textOf(node)) ?? firstText(node.email);
+function firstChildText(el: XmlElement, local: string): string | undefined {
+  for (const k of el.kids) {
+    if (typeof k !== 'string' && k.local === local) {
+      const t = nonBlank(textOf(k));
+      if (t) return t;
+    }
+  }
+  return undefined;
 }
 
-function joinAuthors(nodes: XmlNode[]): string | undefined {
+/** A person: Atom <author><name/><email/></author>, or RSS text ("editor@x.vn (Name)"). */
+function personName(el: XmlElement): string | undefined {
+  if (hasElementKids(el)) {
+    return firstChildText(el, 'name') ?? nonBlank(textOf(el)) ?? firstChildText(el, 'email');
+  }
+  return nonBlank(textOf(el));
+}
+
+function joinPeople(els: XmlElement[]): string | undefined {
   const names: string[] = [];
-  for (const node of nodes) {
-    const name = authorName(node)?.trim();
+  for (const el of els) {
+    const name = personName(el)?.trim();
     if (name && !names.includes(name)) names.push(name);
   }
   return names.length ? names.join(', ') : undefined;
 }
 
-function categoriesOf(item: RawItem): string[] {
-  const out: string[] = [];
-  for (const node of [...asList(item['ng:category']), ...asList(item['ng:subject'])]) {
-    const value = typeof node === 'string'
-      ? node
-      : (attrOf(node, 'label') ?? attrOf(node, 'term') ?? textOf(node));
-    if (value && value.trim()) out.push(value);
-  }
-  return out;
-}
-
-function enclosuresOf(item: RawItem, atomLinks: XmlNode[]): ParsedEnclosure[] {
-  const out: ParsedEnclosure[] = [];
-  const push = (url: string | undefined, type: string | undefined, length: string | undefined) => {
-    if (!url || !url.trim()) return;
-    const enclosure: ParsedEnclosure = { url: url.trim() };
-    if (type && type.trim()) enclosure.type = type.trim().toLowerCase();
-    const n = length !== undefined ? Number(length) : NaN;
-    if (Number.isFinite(n) && n >= 0) enclosure.length = n;
-    out.push(enclosure);
-  };
-  for (const node of asList(item['ng:enclosure'])) {
-    push(attrOf(node, 'url') ?? attrOf(node, 'href'), attrOf(node, 'type'), attrOf(node, 'length'));
-  }
-  for (const node of atomLinks) {
-    if ((attrOf(node, 'rel') ?? '').toLowerCase() === 'enclosure') {
-      push(attrOf(node, 'href'), attrOf(node, 'type'), attrOf(node, 'length'));
+/** Category-like elements, in document order, into `out`. */
+function addCategory(el: XmlElement, out: string[]): void {
+  switch (el.name) {
+    case 'atom:category': {
+      const value = attr(el, 'label') ?? attr(el, 'term') ?? textOf(el);
+      if (nonBlank(value)) out.push(value);
+      break;
+    }
+    case 'itunes:category': {
+      const value = attr(el, 'text');
+      if (nonBlank(value)) out.push(value!);
+      for (const k of el.kids) if (typeof k !== 'string' && k.name === 'itunes:category') addCategory(k, out);
+      break;
+    }
+    case 'itunes:keywords':
+    case 'tags':
+      for (const part of textOf(el).split(',')) if (part.trim()) out.push(part.trim());
+      break;
+    default: {
+      const value = textOf(el);
+      if (nonBlank(value)) out.push(value);
     }
   }
-  return out;
 }
 
-function isImageMedia(node: XmlNode): boolean {
-  const medium = (attrOf(node, 'medium') ?? '').toLowerCase();
-  const type = (attrOf(node, 'type') ?? '').toLowerCase();
+function isImageMedia(el: XmlElement): boolean {
+  const medium = (attr(el, 'medium') ?? '').toLowerCase();
+  const type = (attr(el, 'type') ?? '').toLowerCase();
   if (medium) return medium === 'image';
   if (type) return type.startsWith('image/');
   return true;
 }
 
-function mediaUrlsOf(item: RawItem): string[] {
-  const out: string[] = [];
+function addMedia(el: XmlElement, out: string[]): void {
   const add = (url: string | undefined) => {
     const u = url?.trim();
     if (u && !out.includes(u)) out.push(u);
   };
-  const visit = (container: XmlObject | RawItem, contentKey: string, thumbKey: string) => {
-    for (const node of asList(container[contentKey])) {
-      if (isImageMedia(node)) add(attrOf(node, 'url'));
-      // media:content for a video often carries its poster frame as a nested thumbnail.
-      if (isObject(node)) for (const thumb of asList(node['media:thumbnail'])) add(attrOf(thumb, 'url'));
-    }
-    for (const node of asList(container[thumbKey])) add(attrOf(node, 'url'));
-  };
-  visit(item, 'ng:mediaContent', 'ng:mediaThumbnail');
-  for (const group of asList(item['ng:mediaGroup'])) {
-    if (isObject(group)) visit(group, 'media:content', 'media:thumbnail');
+  if (el.name === 'media:thumbnail') {
+    add(attr(el, 'url'));
+  } else if (el.name === 'media:content') {
+    if (isImageMedia(el)) add(attr(el, 'url'));
+    // media:content for a video often carries its poster frame as a nested thumbnail.
+    for (const k of el.kids) if (typeof k !== 'string' && k.name === 'media:thumbnail') add(attr(k, 'url'));
   }
+}
+
+function pushEnclosure(out: ParsedEnclosure[], url: string | undefined, type: string | undefined, length: string | undefined): void {
+  if (!url || !url.trim()) return;
+  const enclosure: ParsedEnclosure = { url: url.trim() };
+  if (type && type.trim()) enclosure.type = type.trim().toLowerCase();
+  const n = length !== undefined && length.trim() !== '' ? Number(length) : NaN;
+  if (Number.isFinite(n) && n >= 0) enclosure.length = n;
+  out.push(enclosure);
+}
+
+// ---------------------------------------------------------------------------
+// Items
+// ---------------------------------------------------------------------------
+
+type Format = ParsedFeed['format'];
+
+/** Everything an item or a channel may carry, gathered in one pass over its children. */
+interface Fields {
+  title?: XmlElement;
+  dcTitle?: XmlElement;
+  mediaTitle?: XmlElement;
+  links: XmlElement[];
+  atomLinks: XmlElement[];
+  guid?: XmlElement;
+  id?: XmlElement;
+  /** Last one wins for repeated date elements (as in feedparser). */
+  dates: Record<string, string>;
+  authors: XmlElement[];
+  creators: XmlElement[];
+  otherAuthors: XmlElement[];
+  /** <description> / <summary> of RSS, in document order; Atom <summary>. */
+  summaries: XmlElement[];
+  summaryFallbacks: XmlElement[];
+  content?: XmlElement;
+  contentKind?: 'encoded' | 'xhtml' | 'html' | 'atom';
+  categories: string[];
+  enclosures: XmlElement[];
+  mediaUrls: string[];
+  subtitle?: XmlElement;
+  language?: XmlElement;
+  ttl?: XmlElement;
+}
+
+const DATE_ELEMENTS = new Set([
+  'pubdate', 'lastbuilddate', 'dc:date', 'dcterms:issued', 'dcterms:created', 'dcterms:modified',
+  'atom:published', 'atom:updated', 'atom:issued', 'atom:modified', 'atom:created',
+]);
+
+function gather(el: XmlElement): Fields {
+  const f: Fields = {
+    links: [], atomLinks: [], dates: {}, authors: [], creators: [], otherAuthors: [], summaries: [],
+    summaryFallbacks: [], categories: [], enclosures: [], mediaUrls: [],
+  };
+  for (const k of el.kids) {
+    if (typeof k === 'string') continue;
+    const name = k.name;
+    if (DATE_ELEMENTS.has(name)) {
+      const t = nonBlank(textOf(k));
+      if (t) f.dates[name] = t.trim();
+      continue;
+    }
+    switch (name) {
+      case 'title': case 'atom:title': f.title ??= k; break;
+      case 'dc:title': f.dcTitle ??= k; break;
+      case 'media:title': f.mediaTitle ??= k; break;
+      case 'link': f.links.push(k); break;
+      case 'atom:link': f.atomLinks.push(k); break;
+      case 'guid': f.guid ??= k; break;
+      case 'atom:id': f.id ??= k; break;
+      case 'author': case 'atom:author': case 'managingeditor': f.authors.push(k); break;
+      case 'dc:creator': f.creators.push(k); break;
+      case 'dc:author': case 'itunes:author': f.otherAuthors.push(k); break;
+      case 'description': case 'summary': case 'atom:summary': case 'abstract': f.summaries.push(k); break;
+      case 'dc:description': case 'itunes:summary': case 'media:description': f.summaryFallbacks.push(k); break;
+      // content:encoded first, else the first of the others.
+      case 'content:encoded': if (f.contentKind !== 'encoded') { f.content = k; f.contentKind = 'encoded'; } break;
+      case 'xhtml:body': case 'body': if (!f.content) { f.content = k; f.contentKind = 'xhtml'; } break;
+      case 'fullitem': if (!f.content) { f.content = k; f.contentKind = 'html'; } break;
+      case 'atom:content': if (!f.content) { f.content = k; f.contentKind = 'atom'; } break;
+      case 'category': case 'atom:category': case 'dc:subject': case 'itunes:category': case 'itunes:keywords':
+      case 'media:category': case 'tags':
+        addCategory(k, f.categories);
+        break;
+      case 'enclosure': f.enclosures.push(k); break;
+      case 'media:content': case 'media:thumbnail': addMedia(k, f.mediaUrls); break;
+      case 'media:group':
+        for (const g of k.kids) {
+          if (typeof g === 'string') continue;
+          if (g.name === 'media:content' || g.name === 'media:thumbnail') addMedia(g, f.mediaUrls);
+          else if (g.name === 'media:description') f.summaryFallbacks.push(g);
+          else if (g.name === 'media:category') addCategory(g, f.categories);
+        }
+        break;
+      case 'atom:subtitle': case 'atom:tagline': case 'itunes:subtitle': f.subtitle ??= k; break;
+      case 'language': case 'dc:language': f.language ??= k; break;
+      case 'ttl': f.ttl ??= k; break;
+    }
+  }
+  return f;
+}
+
+function textValue(el: XmlElement | undefined, format: Format, atom10: boolean): TextValue | undefined {
+  if (!el) return undefined;
+  return el.ns === 'atom' ? atomText(el, atom10) : rssText(el);
+}
+
+/** Base of `el` when it differs from `base`. */
+function ownBase(el: XmlElement | undefined, base: string | undefined): string | undefined {
+  return el && el.base !== undefined && el.base !== base ? el.base : undefined;
+}
+
+function mapItem(el: XmlElement, format: Format, atom10: boolean, feedBase: string | undefined): ParsedItem {
+  const f = gather(el);
+  const item: ParsedItem = { categories: f.categories, enclosures: [], mediaUrls: f.mediaUrls };
+  const base = el.base;
+  if (base !== undefined && base !== feedBase) item.base = base;
+
+  // Title.
+  const titleEl = [f.title, f.dcTitle, f.mediaTitle].find(hasValue);
+  const title = textValue(titleEl, format, atom10);
+  if (title && nonBlank(title.value)) {
+    item.title = title.value;
+    if (title.kind === 'html') item.titleIsHtml = true;
+    else if (title.kind === 'text') item.titleIsText = true;
+  }
+
+  // Link.
+  const link = format === 'atom' ? pickAtomLink(f.atomLinks.length ? f.atomLinks : f.links)
+    : format === 'cdf' ? (attr(el, 'href') ? { href: attr(el, 'href')!.trim(), el } : undefined)
+    : pickRssLink(f.links, f.atomLinks);
+  if (link) {
+    item.link = link.href;
+    const linkBase = ownBase(link.el, base);
+    if (linkBase) item.linkBase = linkBase;
+  }
+
+  // Identity.
+  if (f.guid) {
+    const guid = nonBlank(textOf(f.guid));
+    if (guid) {
+      item.guid = guid.trim();
+      const permalink = attr(f.guid, 'ispermalink')?.trim().toLowerCase();
+      item.guidIsPermaLink = permalink === undefined ? true : permalink !== 'false'; // RSS 2.0 default: true
+    }
+  }
+  if (!item.guid && f.id) {
+    const id = nonBlank(textOf(f.id));
+    if (id) item.guid = id.trim();
+  }
+  if (!item.guid) {
+    const about = attr(el, 'rdf:about');
+    if (about && about.trim()) item.guid = about.trim(); // RSS 1.0: rdf:about identifies the item
+  }
+
+  // Dates: raw strings; the item's publication date first.
+  const d = f.dates;
+  const published = d['pubdate'] ?? d['atom:published'] ?? d['atom:issued'] ?? d['dc:date'] ?? d['dcterms:issued'] ?? d['atom:created'] ?? d['dcterms:created'];
+  const updated = d['atom:updated'] ?? d['atom:modified'] ?? d['dcterms:modified'] ?? (format === 'cdf' ? attr(el, 'lastmod') : undefined);
+  if (published) item.published = published;
+  if (updated && updated.trim()) item.updated = updated.trim();
+
+  // Author.
+  const author = format === 'atom'
+    ? joinPeople(f.authors) ?? joinPeople(f.creators) ?? joinPeople(f.otherAuthors)
+    : joinPeople(f.creators) ?? joinPeople(f.authors) ?? joinPeople(f.otherAuthors);
+  if (author) item.author = author;
+
+  // Summary and content. In RSS a second <description>/<summary> is the full text (feedparser).
+  const [first, second] = f.summaries;
+  let contentEl = f.content;
+  let contentValue: TextValue | undefined;
+  if (contentEl) {
+    contentValue = f.contentKind === 'xhtml'
+      ? { value: serializeKids(contentEl, true), kind: 'html' }
+      : f.contentKind === 'atom' ? atomText(contentEl, atom10) : rssText(contentEl);
+    if (f.contentKind === 'atom' && attr(contentEl, 'src') !== undefined && !nonBlank(contentValue.value)) contentValue = undefined;
+  } else if (second && format !== 'atom') {
+    contentEl = second;
+    contentValue = rssText(second);
+  }
+  const summaryEl = first ?? f.summaryFallbacks.find((s) => nonBlank(textOf(s)));
+  const summary = asHtml(textValue(summaryEl, format, atom10));
+  if (summary) {
+    item.summary = summary.html;
+    if (summary.isText) item.summaryIsText = true;
+    const summaryBase = ownBase(summaryEl, base);
+    if (summaryBase) item.summaryBase = summaryBase;
+  }
+  const content = asHtml(contentValue);
+  if (content) {
+    item.content = content.html;
+    if (content.isText) item.contentIsText = true;
+    const contentBase = ownBase(contentEl, base);
+    if (contentBase) item.contentBase = contentBase;
+  }
+
+  // Enclosures: RSS <enclosure>, Atom <link rel="enclosure">.
+  for (const e of f.enclosures) pushEnclosure(item.enclosures, attr(e, 'url') ?? attr(e, 'href'), attr(e, 'type'), attr(e, 'length'));
+  for (const l of format === 'atom' ? [...f.atomLinks, ...f.links] : f.atomLinks) {
+    if ((attr(l, 'rel') ?? '').trim().toLowerCase() === 'enclosure') pushEnclosure(item.enclosures, attr(l, 'href'), attr(l, 'type'), attr(l, 'length'));
+  }
+  return item;
+}
+
+// ---------------------------------------------------------------------------
+// Feeds
+// ---------------------------------------------------------------------------
+
+function feedText(v: TextValue | undefined, asTitle: boolean): string | undefined {
+  if (!v || !nonBlank(v.value)) return undefined;
+  let text: string;
+  if (v.kind === 'text') text = cleanText(v.value);
+  else if (v.kind === 'html') text = htmlToText(v.value);
+  else text = asTitle ? titleToText(v.value) : htmlToText(v.value);
+  return text || undefined;
+}
+
+function children(el: XmlElement, name: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (const k of el.kids) if (typeof k !== 'string' && k.name === name) out.push(k);
   return out;
 }
 
-function htmlString(v: unknown): string | undefined {
-  if (typeof v === 'string') return nonBlank(v);
-  return nonBlank(textOf(v));
+interface DocumentShape {
+  format: Format;
+  atom10: boolean;
+  channel: XmlElement;
+  /** Base every item's own xml:base is compared with (the feed-level base, or the URL). */
+  itemBase: string;
 }
 
-function mapXmlItem(raw: RawItem, format: ParsedFeed['format'], feedBase: string | undefined): ParsedItem {
-  const attrs = isObject(raw['ng:attrs']) ? (raw['ng:attrs'] as Record<string, string>) : {};
-  const linkNodes = asList(raw['ng:link']);
-  const item: ParsedItem = {
-    categories: categoriesOf(raw),
-    enclosures: enclosuresOf(raw, format === 'atom' ? linkNodes : []),
-    mediaUrls: mediaUrlsOf(raw),
-  };
+function shapeOf(root: XmlElement, url: string): DocumentShape {
+  const local = root.local;
+  let format: Format;
+  if (local === 'feed') format = 'atom';
+  else if (local === 'rdf') format = 'rdf';
+  else if (local === 'channel') format = 'cdf';
+  else format = 'rss';
+  // Atom 1.0 unless the feed says version="0.3" (the 0.3 namespace also maps to "atom").
+  const atom10 = format === 'atom' && (attr(root, 'version') ?? '').trim() !== '0.3';
+  const channel = format === 'rss' || format === 'rdf' ? (children(root, 'channel')[0] ?? root) : root;
+  return { format, atom10, channel, itemBase: channel.base ?? url };
+}
 
-  // xml:base of the item, resolved against the feed's.
-  let base = feedBase;
-  if (typeof attrs['xml:base'] === 'string') base = resolveBase(attrs['xml:base'], feedBase);
-
-  const titleNode = asList(raw['ng:title']).find((n) => textOf(n)?.trim()) ?? undefined;
-  const title = nonBlank(textOf(titleNode)) ?? firstText(raw['ng:dcTitle']);
-  if (title !== undefined) item.title = title;
-  const titleType = attrOf(titleNode, 'type')?.toLowerCase();
-  if (titleType === 'html' || titleType === 'xhtml' || titleType === 'text/html') item.titleIsHtml = true;
-
-  if (format === 'atom') {
-    const link = pickAtomLink(linkNodes);
-    if (link) {
-      item.link = link.href;
-      if (link.base) base = resolveBase(link.base, base);
-    }
-    const id = firstText(raw['ng:id']);
-    if (id) item.guid = id.trim();
-    item.published = firstText(raw['ng:published']) ?? firstText(raw['ng:issued']) ?? firstText(raw['ng:created'])
-      ?? firstText(raw['ng:dcDate']);
-    item.updated = firstText(raw['ng:updated']) ?? firstText(raw['ng:modified']);
-    item.author = joinAuthors(asList(raw['ng:author'])) ?? joinAuthors(asList(raw['ng:creator']));
-    item.summary = htmlString(raw.summary);
-    item.content = htmlString(raw.content);
-  } else {
-    const link = pickRssLink(linkNodes);
-    if (link) item.link = link;
-    const guidNode = asList(raw['ng:guid'])[0];
-    const guid = nonBlank(textOf(guidNode));
-    if (guid) {
-      item.guid = guid.trim();
-      const permalink = attrOf(guidNode, 'isPermaLink')?.trim().toLowerCase();
-      // RSS 2.0: isPermaLink defaults to true.
-      item.guidIsPermaLink = permalink === undefined ? true : permalink !== 'false';
-    } else if (typeof attrs['rdf:about'] === 'string' && attrs['rdf:about'].trim()) {
-      item.guid = attrs['rdf:about'].trim(); // RSS 1.0: rdf:about identifies the item
-    }
-    item.published = firstText(raw['ng:pubDate']) ?? firstText(raw['ng:dcDate']) ?? firstText(raw['ng:atomPublished'])
-      ?? firstText(raw['ng:dctermsIssued']) ?? firstText(raw['ng:dctermsCreated']);
-    item.updated = firstText(raw['ng:dctermsModified']) ?? firstText(raw['ng:a10Updated'])
-      ?? firstText(raw['ng:atomUpdated']);
-    item.author = joinAuthors(asList(raw['ng:creator'])) ?? joinAuthors(asList(raw['ng:author']));
-    // rss-parser puts the <description> HTML in `content` for RSS.
-    item.summary = htmlString(raw.content) ?? htmlString(raw.summary);
-    item.content = htmlString(asList(raw['ng:encoded'])[0]);
+/**
+ * Parses the XML and maps it. Items (<item>, <entry>) are mapped as they close and dropped
+ * from the tree, so only one item's elements are alive at a time.
+ */
+function parseXmlFeed(xml: string, url: string): ParsedFeed {
+  const items: ParsedItem[] = [];
+  let shape: DocumentShape | undefined;
+  const root = parseXmlTree(xml, url, (el, parent, docRoot) => {
+    if (el.local !== 'item' && el.local !== 'entry') return true;
+    shape ??= shapeOf(docRoot, url);
+    const itemName = shape.format === 'atom' ? 'atom:entry' : 'item';
+    // <item> under <channel> (RSS 2.0) or beside it (RSS 0.90/1.0, channel-less RSS); Atom <entry>.
+    if (el.name !== itemName || (parent !== docRoot && parent !== shape.channel && parent.name !== 'channel')) return true;
+    items.push(mapItem(el, shape.format, shape.atom10, shape.itemBase));
+    return false;
+  });
+  const finalShape = shapeOf(root, url);
+  if (shape && shape.itemBase !== finalShape.itemBase) {
+    // The channel (and its xml:base) came after the items: keep their bases explicit.
+    for (const item of items) item.base ??= shape.itemBase;
   }
-  if (item.published) item.published = item.published.trim();
-  else delete item.published;
-  if (item.updated) item.updated = item.updated.trim();
-  else delete item.updated;
-  if (!item.author) delete item.author;
-  if (!item.summary) delete item.summary;
-  if (!item.content) delete item.content;
-  // Only an item-level xml:base is recorded; otherwise the feed's base applies.
-  if (base !== undefined && base !== feedBase) item.base = base;
-  return item;
+  return mapXmlFeed(root, finalShape, items, url);
+}
+
+function mapXmlFeed(root: XmlElement, shape: DocumentShape, items: ParsedItem[], url: string): ParsedFeed {
+  const { format, atom10, channel } = shape;
+  const feed: ParsedFeed = { format, items };
+  const base = channel.base !== url ? channel.base : undefined;
+  if (base) feed.base = base;
+
+  const f = gather(channel);
+  const titleEl = [f.title, f.dcTitle].find(hasValue);
+  const titleValue = textValue(titleEl, format, atom10);
+  const title = feedText(titleValue, true);
+  if (title) {
+    feed.title = title;
+    if (titleValue!.kind === 'text') feed.titleIsText = true;
+  }
+
+  const link = format === 'atom' ? pickAtomLink(f.atomLinks.length ? f.atomLinks : f.links)
+    : format === 'cdf' ? (attr(root, 'href') ? { href: attr(root, 'href')!.trim(), el: root } : undefined)
+    : pickRssLink(f.links, f.atomLinks);
+  const siteUrl = link ? resolveHttpUrl(link.href, link.el.base ?? url) : null;
+  if (siteUrl) feed.siteUrl = siteUrl;
+
+  const descriptionEl = f.summaries[0] ?? f.subtitle ?? f.summaryFallbacks.find((s) => nonBlank(textOf(s)));
+  const descriptionValue = textValue(descriptionEl, format, atom10);
+  const description = feedText(descriptionValue, false);
+  if (description) {
+    feed.description = description;
+    if (descriptionValue!.kind === 'text') feed.descriptionIsText = true;
+  }
+
+  if (f.id) {
+    const id = nonBlank(textOf(f.id));
+    if (id) feed.id = id.trim();
+  }
+  const author = joinPeople(f.authors) ?? joinPeople(f.creators) ?? joinPeople(f.otherAuthors);
+  if (author) feed.author = author;
+  const d = f.dates;
+  // A channel's dc:date, like lastBuildDate, says when it last changed.
+  const published = d['pubdate'] ?? d['atom:published'] ?? d['atom:issued'] ?? d['dcterms:issued'];
+  const updated = d['lastbuilddate'] ?? d['atom:updated'] ?? d['atom:modified'] ?? d['dc:date'] ?? d['dcterms:modified']
+    ?? (format === 'cdf' ? attr(root, 'lastmod')?.trim() : undefined);
+  if (published) feed.published = published;
+  if (updated) feed.updated = updated;
+  if (f.categories.length) feed.categories = f.categories;
+
+  const language = nonBlank(f.language ? textOf(f.language) : undefined) ?? nonBlank(attr(channel, 'xml:lang')) ?? nonBlank(attr(root, 'xml:lang'));
+  if (language) feed.language = language.trim();
+  const ttl = Number(f.ttl ? textOf(f.ttl).trim() : NaN);
+  if (Number.isFinite(ttl) && ttl > 0) feed.ttlMinutes = Math.round(ttl);
+  return feed;
+}
+
+// ---------------------------------------------------------------------------
+// JSON Feed
+// ---------------------------------------------------------------------------
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function cleanFeedText(raw: string | undefined, asTitle: boolean): string | undefined {
@@ -559,45 +750,10 @@ function cleanFeedText(raw: string | undefined, asTitle: boolean): string | unde
   return text || undefined;
 }
 
-function mapXmlFeed(raw: RawFeed, root: string, url: string): ParsedFeed {
-  const format: ParsedFeed['format'] = root === 'feed' ? 'atom' : root === 'rss' ? 'rss' : 'rdf';
-  const attrs = isObject(raw['ng:attrs']) ? (raw['ng:attrs'] as Record<string, string>) : {};
-  const base = typeof attrs['xml:base'] === 'string' ? resolveBase(attrs['xml:base'], url) : undefined;
-  const feed: ParsedFeed = { format, items: [] };
-  if (base) feed.base = base;
-
-  const title = cleanFeedText(firstText(raw['ng:title']), true);
-  if (title) feed.title = title;
-  const linkNodes = asList(raw['ng:link']);
-  const site = format === 'atom' ? pickAtomLink(linkNodes)?.href : pickRssLink(linkNodes);
-  const siteUrl = resolveHttpUrl(site, base ?? url);
-  if (siteUrl) feed.siteUrl = siteUrl;
-  const description = cleanFeedText(
-    firstText(raw['ng:description']) ?? firstText(raw['ng:subtitle']) ?? firstText(raw['ng:tagline']),
-    false,
-  );
-  if (description) feed.description = description;
-  const language = firstText(raw['ng:language']) ?? firstText(raw['ng:dcLanguage']) ?? nonBlank(attrs['xml:lang']);
-  if (language) feed.language = language.trim();
-  const ttl = Number(firstText(raw['ng:ttl'])?.trim());
-  if (Number.isFinite(ttl) && ttl > 0) feed.ttlMinutes = Math.round(ttl);
-
-  feed.items = (raw.items ?? []).map((item) => mapXmlItem(item, format, base));
-  return feed;
-}
-
-// ---------------------------------------------------------------------------
-// JSON Feed
-// ---------------------------------------------------------------------------
-
 function str(v: unknown): string | undefined {
   if (typeof v === 'string') return nonBlank(v);
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function jsonAuthors(v: unknown): string | undefined {
@@ -702,11 +858,9 @@ export async function parseFeed(text: string, options: ParseOptions): Promise<Pa
   if (trimmed.charCodeAt(0) === 0x7b /* { */) return parseJsonFeed(trimmed);
 
   const prepared = prepareXml(body, options.contentType);
-  let raw: RawFeed;
   try {
-    raw = await createParser().parseString(prepared.xml);
+    return parseXmlFeed(prepared.xml, options.url);
   } catch (error) {
-    throw toParseError(error, prepared.root, prepared.lineOffset);
+    throw toParseError(error, prepared.lineOffset);
   }
-  return mapXmlFeed(raw, prepared.root, options.url);
 }
