@@ -2,21 +2,23 @@
  * Incremental same-story clustering (in-memory core).
  *
  * Candidates. Each article is compared only with articles found through an
- * inverted index of its terms (syllable unigrams and bigrams of headline and
- * lead, see features.ts), restricted to articles published within the time
- * window (72 h by default) — never with the whole store. The lookup walks
- * the query's terms from the rarest up and stops after `lookupBudget`
- * postings entries, so common terms never cost anything; the
- * `maxCandidates` best partial matches are then scored exactly.
- * Articles leaving the window are evicted from the index, so memory is bounded
- * by the window.
+ * inverted index, restricted to articles published within the time window
+ * (72 h by default) — never with the whole store. Indexed terms are syllable
+ * bigrams, place terms, headline syllables and lead syllables that are still
+ * rare (see features.ts). A lookup walks the article's terms from the rarest
+ * up and stops as soon as the terms left could not lift an unseen article to
+ * the threshold (MaxScore bound) or after `lookupBudget` postings entries; the
+ * `maxCandidates` best partial matches are then scored exactly. Articles
+ * leaving the window are removed from the index, so memory is bounded by the
+ * window. Index state lives in typed arrays (feature-store.ts).
  *
- * Similarity. Cosine of TF-IDF vectors (idf raised to `idfPower`, headline
- * terms weighted `titleWeight` times a lead term), divided by
- * 1 + Δt / `decayHours`: coverage of one event clusters within hours, and a
- * similar article days later is usually a new development. Document
- * frequencies are counts over the last `dfHorizon` articles, updated as
- * articles arrive, so results depend only on the input sequence.
+ * Similarity. Cosine of TF-IDF vectors over syllable unigrams and bigrams of
+ * headline (weighted `titleWeight`) and lead, idf raised to `idfPower`,
+ * divided by 1 + Δt / `decayHours`: coverage of one event clusters within
+ * hours, and at the edge of the window an article needs twice the similarity.
+ * Document frequencies are counts over the articles in the window (and at
+ * least the last `dfHorizon` articles), updated as articles arrive and leave,
+ * so results depend only on the input sequence.
  *
  * Decision (precision first):
  *  - an article links to a story member when their similarity reaches
@@ -37,8 +39,7 @@
  */
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type ArticleFeatures, type FeatureOptions } from './features.js';
 import { isEmptySignature, vetoes, type TitleSignature } from './signature.js';
-import { PostingsSlab, POSTINGS_BLOCK, POSTINGS_NONE } from './postings.js';
-import { TermTable } from './term-table.js';
+import { BLOCK_STRIDE, FeatureStore, NO_BLOCK } from './feature-store.js';
 
 export interface ClusterDoc {
   id: number;
@@ -75,7 +76,10 @@ export interface ClusterOptions {
   decayHours: number;
   /** Exponent applied to idf (2 favours rare, decisive terms — names, places, numbers). */
   idfPower: number;
-  /** Document frequencies count the last this-many articles. */
+  /**
+   * Document frequencies count every article in the window, and at least the
+   * last this-many articles (stable statistics for sparse streams).
+   */
   dfHorizon: number;
   /** Postings entries visited per lookup, rarest terms first (common terms are still used for scoring). */
   lookupBudget: number;
@@ -93,11 +97,11 @@ export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   mergeThreshold: 0.45,
   titleThreshold: 0,
   linkageSize: 5,
-  decayHours: 48,
+  decayHours: 72,
   idfPower: 2,
-  dfHorizon: 50_000,
+  dfHorizon: 2_000,
   lookupBudget: 1_000,
-  maxCandidates: 16,
+  maxCandidates: 8,
   minExactTitleTokens: 4,
   features: DEFAULT_FEATURE_OPTIONS,
 };
@@ -134,6 +138,8 @@ interface DocEntry {
   w: number[]; // unit-length tf-idf weights aligned with fids
   tfids: number[]; // headline terms only, sorted
   tw: number[]; // unit-length idf weights of headline terms
+  post: number[]; // feature indices of the lookup terms (in the postings while in the window)
+  postW: number[]; // their weights
   titleKey: string;
   signature: TitleSignature | null; // null when empty
 }
@@ -159,6 +165,8 @@ interface StoryLink {
 }
 
 const HOUR = 3_600_000;
+/** Buckets of postings lengths for ordering lookup terms: exact below 16, then powers of two. */
+const LENGTH_BUCKETS = 48;
 const EMPTY_IDS: number[] = [];
 
 const LOG_TABLE = new Float64Array(4096).map((_, i) => Math.log(i + 1));
@@ -190,76 +198,51 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     ...options,
     features: { ...DEFAULT_CLUSTER_OPTIONS.features, ...options.features },
   };
+  if (!(opt.dfHorizon >= 1)) throw new RangeError('dfHorizon must be at least 1');
   const windowMs = opt.windowHours * HOUR;
   const decayMs = opt.decayHours * HOUR;
   const decay = (dt: number): number => 1 + Math.abs(dt) / decayMs;
 
   // ---- features: term id → dense index; document frequency and postings per index
-  const table = new TermTable(4096);
-  let fidTerm: Float64Array = new Float64Array(4096);
-  let fidDf: Int32Array = new Int32Array(4096);
-  const postings = new PostingsSlab(4096, 4096);
-  const freeFids: number[] = [];
-  let fidCount = 0;
-
-  function intern(term: number): number {
-    const known = table.get(term);
-    if (known >= 0) return known;
-    let fid: number;
-    if (freeFids.length > 0) fid = freeFids.pop()!;
-    else {
-      fid = fidCount++;
-      if (fid >= fidTerm.length) {
-        fidTerm = growFloat64(fidTerm, fid + 1);
-        fidDf = growInt32(fidDf, fid + 1);
-        postings.ensureLists(fid + 1);
-      }
-    }
-    fidTerm[fid] = term;
-    fidDf[fid] = 0;
-    table.set(term, fid);
-    return fid;
-  }
-
-  function live(fid: number): number {
-    return postings.live(fid);
-  }
-
-  function maybeFree(fid: number): void {
-    if (fidDf[fid] === 0 && live(fid) === 0) {
-      table.delete(fidTerm[fid]);
-      freeFids.push(fid);
-    }
-  }
+  const store = new FeatureStore(16_384, 16_384);
 
   // ---- document-frequency horizon (insertion order)
+  // an article's features stay counted at least while it is in the window, so that its
+  // feature indices are never released and reused under it
   const dfRing: number[][] = [];
+  const dfDocs: (DocEntry | null)[] = [];
   let dfHead = 0;
   let dfCount = 0;
 
   function countDf(fids: number[]): void {
-    for (let i = 0; i < fids.length; i++) fidDf[fids[i]]++;
+    for (let i = 0; i < fids.length; i++) store.incDf(fids[i]);
     dfRing.push(fids);
+    dfDocs.push(null); // set by makeEntry
     dfCount++;
+    trimDf();
+  }
+
+  /** Uncount the oldest articles beyond the horizon that have left the window. */
+  function trimDf(): void {
     while (dfCount > opt.dfHorizon) {
+      const owner = dfDocs[dfHead];
+      if (owner !== null && owner.slot !== -1) break; // still in the window
       const old = dfRing[dfHead];
       dfRing[dfHead] = EMPTY_IDS;
+      dfDocs[dfHead] = null;
       dfHead++;
       dfCount--;
-      for (let i = 0; i < old.length; i++) {
-        if (--fidDf[old[i]] === 0) maybeFree(old[i]);
-      }
+      for (let i = 0; i < old.length; i++) store.decDf(old[i]);
       if (dfHead > 1024 && dfHead * 2 > dfRing.length) {
         dfRing.splice(0, dfHead);
+        dfDocs.splice(0, dfHead);
         dfHead = 0;
       }
     }
   }
 
-  // ---- window: dense slots for the articles inside it
-  let slotT: Float64Array = new Float64Array(1024);
-  let slotAcc: Float64Array = new Float64Array(1024);
-  let slotStamp: Int32Array = new Int32Array(1024);
+  // ---- window: dense slots for the articles inside it; [time, score accumulator, stamp, unused] per slot
+  let slotData: Float64Array = new Float64Array(4096);
   const slotDoc: (DocEntry | null)[] = [];
   const freeSlots: number[] = [];
   let slotCount = 0;
@@ -271,14 +254,10 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     if (freeSlots.length > 0) s = freeSlots.pop()!;
     else {
       s = slotCount++;
-      if (s >= slotT.length) {
-        slotT = growFloat64(slotT, s + 1);
-        slotAcc = growFloat64(slotAcc, s + 1);
-        slotStamp = growInt32(slotStamp, s + 1);
-      }
+      if ((s + 1) * 4 > slotData.length) slotData = growFloat64(slotData, (s + 1) * 4);
     }
-    slotT[s] = d.t;
-    slotStamp[s] = 0;
+    slotData[4 * s] = d.t;
+    slotData[4 * s + 2] = 0;
     slotDoc[s] = d;
     return s;
   }
@@ -294,6 +273,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       evict(window[winHead]);
       winHead++;
     }
+    trimDf(); // while the evicted articles' term records are still in cache
     if (winHead > 1024 && winHead * 2 > window.length) {
       window.splice(0, winHead);
       winHead = 0;
@@ -302,11 +282,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function evict(d: DocEntry): void {
     const slot = d.slot;
-    for (let i = 0; i < d.fids.length; i++) {
-      const fid = d.fids[i];
-      postings.remove(fid, slot);
-      if (postings.live(fid) === 0) maybeFree(fid);
-    }
+    for (let i = 0; i < d.post.length; i++) store.remove(d.post[i], slot);
     slotDoc[slot] = null;
     freeSlots.push(slot);
     d.slot = -1;
@@ -323,7 +299,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function index(d: DocEntry): void {
     d.slot = allocSlot(d);
-    for (let i = 0; i < d.fids.length; i++) postings.push(d.fids[i], d.slot, d.w[i]);
+    for (let i = 0; i < d.post.length; i++) store.push(d.post[i], d.slot, d.postW[i]);
     d.story.members.push(d);
     const same = byTitle.get(d.titleKey);
     if (same) same.push(d);
@@ -334,139 +310,157 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
   // ---- vectors
   let packed: Float64Array = new Float64Array(256);
 
-  function vectorize(f: ArticleFeatures): { fids: number[]; w: number[]; tfids: number[]; tw: number[] } {
+  type Vectors = { fids: number[]; w: number[]; tfids: number[]; tw: number[]; post: number[]; postW: number[] };
+
+  function vectorize(f: ArticleFeatures): Vectors {
     const n = f.termIds.length;
     // sort by feature index: pack (index, position) in one number and sort numerically
     if (packed.length < n) packed = growFloat64(packed, n);
     const view = packed.subarray(0, n);
-    for (let i = 0; i < n; i++) view[i] = intern(f.termIds[i]) * n + i;
+    for (let i = 0; i < n; i++) view[i] = store.intern(f.termIds[i]) * n + i;
     view.sort();
-    const fids: number[] = new Array(n);
-    const w: number[] = new Array(n);
+    const fids: number[] = [];
+    const w: number[] = [];
     for (let i = 0; i < n; i++) {
       const pos = view[i] % n;
-      fids[i] = (view[i] - pos) / n;
-      w[i] = f.weights[pos];
+      fids.push((view[i] - pos) / n);
+      w.push(f.weights[pos]);
     }
     countDf(fids);
     const tfids: number[] = [];
     const tw: number[] = [];
+    const post: number[] = [];
+    const postW: number[] = [];
     const logN1 = Math.log(dfCount + 1);
+    const rareDf = Math.max(2, dfCount * 0.002);
     let norm = 0;
     let tnorm = 0;
     for (let i = 0; i < n; i++) {
-      let idf = logN1 - logPlusOne(fidDf[fids[i]]) + 1;
+      let idf = logN1 - logPlusOne(store.df(fids[i])) + 1;
       if (opt.idfPower === 2) idf *= idf;
       else if (opt.idfPower !== 1) idf = Math.pow(idf, opt.idfPower);
       const v = w[i] * idf;
       w[i] = v;
       norm += v * v;
-      if (view[i] % n < f.titleTermCount) {
+      const pos = view[i] % n;
+      if (pos < f.titleTermCount) {
         tfids.push(fids[i]);
         tw.push(idf);
         tnorm += idf * idf;
       }
+      // lead-only syllables are indexed only while rare (names, loanwords): common ones find nothing bigrams would not
+      if (f.lookup[pos] || store.df(fids[i]) <= rareDf) post.push(i); // index into fids/w for now
     }
     norm = Math.sqrt(norm);
     tnorm = Math.sqrt(tnorm);
     if (norm > 0) for (let i = 0; i < n; i++) w[i] /= norm;
     if (tnorm > 0) for (let i = 0; i < tw.length; i++) tw[i] /= tnorm;
-    return { fids, w, tfids, tw };
-  }
-
-  // ---- exact similarity against the current query, through dense scratch vectors
-  let qDense: Float64Array = new Float64Array(4096);
-  let qTitleDense: Float64Array = new Float64Array(4096);
-  let loaded: DocEntry | null = null;
-
-  function loadQuery(q: DocEntry): void {
-    if (loaded === q) return;
-    if (loaded) {
-      for (let i = 0; i < loaded.fids.length; i++) qDense[loaded.fids[i]] = 0;
-      for (let i = 0; i < loaded.tfids.length; i++) qTitleDense[loaded.tfids[i]] = 0;
+    for (let k = 0; k < post.length; k++) {
+      const i = post[k];
+      post[k] = fids[i];
+      postW.push(w[i]);
     }
-    if (qDense.length < fidCount) {
-      qDense = growFloat64(qDense, fidCount);
-      qTitleDense = growFloat64(qTitleDense, fidCount);
+    return { fids, w, tfids, tw, post, postW };
+  }
+
+  // ---- exact similarity: merge of two sorted sparse vectors (sequential memory access)
+  function dot(af: number[], aw: number[], bf: number[], bw: number[]): number {
+    let i = 0;
+    let j = 0;
+    let s = 0;
+    const na = af.length;
+    const nb = bf.length;
+    while (i < na && j < nb) {
+      const x = af[i];
+      const y = bf[j];
+      if (x === y) {
+        s += aw[i++] * bw[j++];
+      } else if (x < y) i++;
+      else j++;
     }
-    for (let i = 0; i < q.fids.length; i++) qDense[q.fids[i]] = q.w[i];
-    for (let i = 0; i < q.tfids.length; i++) qTitleDense[q.tfids[i]] = q.tw[i];
-    loaded = q;
-  }
-
-  /** Time-discounted cosine of d with the loaded query q. */
-  function similarity(d: DocEntry, q: DocEntry): number {
-    let s = 0;
-    const f = d.fids;
-    const w = d.w;
-    for (let i = 0; i < f.length; i++) s += w[i] * qDense[f[i]];
-    return s / decay(d.t - q.t);
-  }
-
-  function titleSimilarity(d: DocEntry): number {
-    let s = 0;
-    const f = d.tfids;
-    const w = d.tw;
-    for (let i = 0; i < f.length; i++) s += w[i] * qTitleDense[f[i]];
     return s;
+  }
+
+  /** Time-discounted cosine of two articles. */
+  function similarity(d: DocEntry, q: DocEntry): number {
+    return dot(d.fids, d.w, q.fids, q.w) / decay(d.t - q.t);
+  }
+
+  function titleSimilarity(d: DocEntry, q: DocEntry): number {
+    return dot(d.tfids, d.tw, q.tfids, q.tw);
   }
 
   // ---- candidates
   let rest: Float64Array = new Float64Array(256);
+  let order: Int32Array = new Int32Array(256);
+  let bucketOf: Int32Array = new Int32Array(256);
+  const bucketCount = new Int32Array(LENGTH_BUCKETS);
 
   function candidates(q: DocEntry, titleLength: number): Candidate[] {
     if (++stamp === 0x7fffffff) {
-      slotStamp.fill(0);
+      for (let i = 2; i < slotData.length; i += 4) slotData[i] = 0;
       stamp = 1;
     }
     const t = q.t;
-    const n = q.fids.length;
-    // rarest terms first: sort (live postings, position) packed in one number
-    if (packed.length < n) packed = growFloat64(packed, n);
+    const n = q.post.length;
+    // rarest lookup terms first: counting sort on a logarithmic bucket of the postings length
     if (rest.length < n + 1) rest = growFloat64(rest, n + 1);
-    const order = packed.subarray(0, n);
-    for (let i = 0; i < n; i++) order[i] = live(q.fids[i]) * n + i;
-    order.sort();
+    if (order.length < n) order = growInt32(order, n);
+    if (bucketOf.length < n) bucketOf = growInt32(bucketOf, n);
+    bucketCount.fill(0);
+    for (let i = 0; i < n; i++) {
+      const len = store.live(q.post[i]);
+      const b = len < 16 ? len : Math.min(LENGTH_BUCKETS - 1, 12 + Math.floor(Math.log2(len)));
+      bucketOf[i] = b;
+      bucketCount[b]++;
+    }
+    for (let b = 0, start = 0; b < LENGTH_BUCKETS; b++) {
+      const c = bucketCount[b];
+      bucketCount[b] = start;
+      start += c;
+    }
+    for (let i = 0; i < n; i++) order[bucketCount[bucketOf[i]]++] = i;
     // MaxScore bound: the most that the terms from rank r on can still add to any article's score
     rest[n] = 0;
     for (let r = n - 1; r >= 0; r--) {
-      const i = order[r] % n;
-      rest[r] = rest[r + 1] + q.w[i] * postings.maxWeight(q.fids[i]);
+      const i = order[r];
+      rest[r] = rest[r + 1] + q.postW[i] * store.maxWeight(q.post[i]);
     }
     const floor = opt.threshold * 0.25;
     let nTouched = 0;
     let visited = 0;
-    const { slots: pSlots, weights: pWeights, next: pNext, headBlk, headOff, tailBlk, tailOff } = postings.raw;
+    const blk = store.blk;
+    const sd = slotData;
     for (let r = 0; r < n; r++) {
-      // articles not seen yet can no longer reach the floor: the candidates are complete
+      // articles not seen yet can no longer reach the threshold: the candidates are complete
       if (rest[r] < opt.threshold) break;
-      const i = order[r] % n;
-      const fid = q.fids[i];
-      const len = live(fid);
+      const i = order[r];
+      const fid = q.post[i];
+      const len = store.live(fid);
       if (len === 0) continue;
       if (visited > 0 && visited + len > opt.lookupBudget) break;
       visited += len;
-      const qw = q.w[i];
-      const tail = tailBlk[fid];
-      let b = headBlk[fid];
-      let off = headOff[fid];
-      while (b !== POSTINGS_NONE) {
-        const end = b === tail ? tailOff[fid] : POSTINGS_BLOCK;
-        const base = b * POSTINGS_BLOCK;
+      const qw = q.postW[i];
+      let b = store.head(fid);
+      let off = store.headOffset(fid);
+      while (b !== NO_BLOCK) {
+        const end = store.blockEnd(fid, b);
+        const base = b * BLOCK_STRIDE + 1;
         for (; off < end; off++) {
-          const s = pSlots[base + off];
-          if (s === POSTINGS_NONE) continue;
-          if (slotStamp[s] !== stamp) {
-            const dt = slotT[s] - t;
+          const s = blk[base + 2 * off];
+          if (s === NO_BLOCK) continue;
+          const k = 4 * s;
+          if (sd[k + 2] !== stamp) {
+            const dt = sd[k] - t;
             if (dt > windowMs || dt < -windowMs) continue;
-            slotStamp[s] = stamp;
-            slotAcc[s] = 0;
+            sd[k + 2] = stamp;
+            sd[k + 1] = 0;
             if (nTouched === touched.length) touched = growInt32(touched, nTouched + 1);
             touched[nTouched++] = s;
           }
-          slotAcc[s] += qw * pWeights[base + off];
+          sd[k + 1] += qw * blk[base + 2 * off + 1];
         }
-        b = pNext[b];
+        b = blk[b * BLOCK_STRIDE];
         off = 0;
       }
     }
@@ -476,7 +470,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     const topAcc: number[] = [];
     for (let k = 0; k < nTouched; k++) {
       const s = touched[k];
-      const a = slotAcc[s];
+      const a = sd[4 * s + 1];
       if (a < floor || (top.length === K && a <= topAcc[K - 1])) continue;
       const d = slotDoc[s]!;
       let j = top.length < K ? top.length : K - 1;
@@ -491,8 +485,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       topAcc[j] = a;
     }
     const out: Candidate[] = [];
-    loadQuery(q);
-    for (const d of top) out.push({ doc: d, score: similarity(d, q), title: titleSimilarity(d), exact: false });
+    for (const d of top) out.push({ doc: d, score: similarity(d, q), title: titleSimilarity(d, q), exact: false });
     if (titleLength >= opt.minExactTitleTokens) {
       const same = byTitle.get(q.titleKey);
       if (same) {
@@ -586,9 +579,8 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function makeEntry(doc: ClusterDoc, f: ArticleFeatures, story: Story | null): DocEntry {
     const t = doc.publishedAt.getTime();
-    if (!Number.isFinite(t)) throw new RangeError(`article ${doc.id}: invalid publishedAt`);
     const v = vectorize(f);
-    return {
+    const entry: DocEntry = {
       id: doc.id,
       t,
       slot: -1,
@@ -597,19 +589,33 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       w: v.w,
       tfids: v.tfids,
       tw: v.tw,
+      post: v.post,
+      postW: v.postW,
       titleKey: f.titleKey,
       signature: isEmptySignature(f.signature) ? null : f.signature,
     };
+    dfDocs[dfDocs.length - 1] = entry;
+    return entry;
   }
 
   const seeded = new Map<number, Story>();
 
+  /** Evict what the article's time pushes out of the window (before its features are counted). */
+  function advanceClock(doc: ClusterDoc): void {
+    const t = doc.publishedAt.getTime();
+    if (!Number.isFinite(t)) throw new RangeError(`article ${doc.id}: invalid publishedAt`);
+    if (t > maxT) {
+      maxT = t;
+      evictOld();
+    }
+  }
+
   return {
     assign(doc: ClusterDoc): AssignResult {
+      if (seeded.size > 0) seeded.clear(); // warm start is over
+      advanceClock(doc);
       const f = extractFeatures(doc.title, doc.summary, opt.features);
       const entry = makeEntry(doc, f, null);
-      if (entry.t > maxT) maxT = entry.t;
-      evictOld();
       const links = linkStories(entry, candidates(entry, f.titleLength));
 
       let target: StoryLink | null = null;
@@ -643,6 +649,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     },
 
     seed(doc: ClusterDoc, storyId: number): void {
+      advanceClock(doc);
       const f = extractFeatures(doc.title, doc.summary, opt.features);
       let story = seeded.get(storyId);
       const entry = makeEntry(doc, f, null);
@@ -651,8 +658,6 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
         seeded.set(storyId, story);
       } else if (entry.t < story.firstAt) story.firstAt = entry.t;
       entry.story = story;
-      if (entry.t > maxT) maxT = entry.t;
-      evictOld();
       index(entry);
     },
 
@@ -661,7 +666,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     },
 
     get termCount(): number {
-      return table.size;
+      return store.size;
     },
   };
 }

@@ -1,11 +1,17 @@
 /**
  * Story-clustering evaluation on a labelled JSON-lines file.
  *
- *   eval-cli <file.jsonl> [--threshold=0.3] [--merge-threshold=0.45] [--window-hours=72] [--title-weight=2] [--errors]
+ *   eval-cli <file.jsonl> [--errors] [--threshold=N] [--window-hours=N] [--decay-hours=N] ...
  *
  * Each line: {"title", "summary", "time" (ISO 8601 with offset), "outlet", "cluster"}.
- * Articles are fed in time order; prints pairwise precision, recall, F1 and counts.
- * With --errors also lists wrongly merged and missed pairs (for development).
+ * Articles are fed in time order through a fresh clusterer with the default
+ * options (overridable with the flags below, for experiments); prints pairwise
+ * precision, recall, F1 and counts. With --errors also lists wrongly merged
+ * stories and split clusters.
+ *
+ * Run it bundled, e.g.
+ *   npx esbuild src/stories/eval-cli.ts --bundle --platform=node --format=esm \
+ *     --packages=external --outfile=/tmp/eval.mjs && node /tmp/eval.mjs file.jsonl
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions } from './cluster.js';
@@ -51,6 +57,15 @@ function parseArgs(argv: string[]): { file: string; options: Partial<ClusterOpti
       case 'summary-tokens':
         options.features = { ...DEFAULT_CLUSTER_OPTIONS.features, ...options.features, maxSummaryTokens: value };
         break;
+      case 'df-horizon':
+        options.dfHorizon = value;
+        break;
+      case 'lookup-budget':
+        options.lookupBudget = value;
+        break;
+      case 'max-candidates':
+        options.maxCandidates = value;
+        break;
       case 'idf-power':
         options.idfPower = value;
         break;
@@ -62,7 +77,13 @@ function parseArgs(argv: string[]): { file: string; options: Partial<ClusterOpti
     }
     if (m[1] !== 'errors' && !Number.isFinite(value)) throw new Error(`--${m[1]} needs a number`);
   }
-  if (file === null) throw new Error('usage: eval-cli <file.jsonl> [--threshold=N] [--merge-threshold=N] [--window-hours=N] [--title-weight=N] [--errors]');
+  if (file === null) {
+    throw new Error(
+      'usage: eval-cli <file.jsonl> [--errors] [--threshold=N] [--merge-threshold=N] [--strong-threshold=N] ' +
+        '[--title-threshold=N] [--linkage-size=N] [--window-hours=N] [--decay-hours=N] [--idf-power=N] ' +
+        '[--df-horizon=N] [--lookup-budget=N] [--max-candidates=N] [--title-weight=N] [--summary-tokens=N]',
+    );
+  }
   return { file, options, errors };
 }
 

@@ -12,8 +12,8 @@
  * readable text is available from `describeTerms` for debugging.
  */
 import { foldToken } from '../text/fold.js';
-import { scanTokens } from '../text/tokenize.js';
-import { findProvinces } from './places.js';
+import { forEachRawToken, scanTokens, tokenFlags, tokenKey } from '../text/tokenize.js';
+import { findProvinces, startsProvinceName } from './places.js';
 import { titleSignature, type TitleSignature } from './signature.js';
 import { STOPWORDS } from './stopwords.js';
 
@@ -37,6 +37,12 @@ export interface ArticleFeatures {
   weights: number[];
   /** `termIds[0 .. titleTermCount)` are the terms that occur in the headline. */
   titleTermCount: number;
+  /**
+   * Per term: worth indexing to look candidates up (bigrams, place terms,
+   * headline syllables). A lead-only syllable is too common to find anything
+   * its bigrams would not; it still counts in document frequencies and scores.
+   */
+  lookup: boolean[];
   /** Dates, years, numbers and places of the headline. */
   signature: TitleSignature;
 }
@@ -70,12 +76,17 @@ function isBylineWord(w: string): boolean {
 // ---- term ids: 52-bit hashes (two independent 32-bit string hashes)
 
 interface TokenInfo {
+  /** Matching key (see `tokenizeSyllables`). */
+  key: string;
   folded: string;
+  flags: number;
   /** Unigram term id. */
   id: number;
   h1: number;
   h2: number;
   stop: boolean;
+  /** May start a province name. */
+  place: boolean;
 }
 
 const TWO32 = 4294967296;
@@ -125,16 +136,36 @@ function bigramId(a1: number, a2: number, b1: number, b2: number): number {
   return combine(mix(a1, b1, 0x2545f491), mix(a2, b2, 0x6a09e667));
 }
 
-function info(key: string): TokenInfo {
-  let t = infoCache.get(key);
+/** Everything about one raw token, memoised: one lookup per token on the hot path. */
+function info(raw: string, numeric: boolean): TokenInfo {
+  let t = infoCache.get(raw);
   if (t === undefined) {
+    const key = tokenKey(raw, numeric);
     const h1 = hash1(key);
     const h2 = hash2(key);
-    t = { folded: foldToken(key), id: combine(h1, h2), h1, h2, stop: STOPWORDS.has(key) };
+    const folded = foldToken(key);
+    t = {
+      key,
+      folded,
+      flags: tokenFlags(raw, numeric),
+      id: combine(h1, h2),
+      h1,
+      h2,
+      stop: STOPWORDS.has(key),
+      place: startsProvinceName(folded),
+    };
     if (infoCache.size >= INFO_CACHE_LIMIT) infoCache.clear();
-    infoCache.set(key, t);
+    infoCache.set(raw, t);
   }
   return t;
+}
+
+function tokenInfos(text: string, max: number): TokenInfo[] {
+  const out: TokenInfo[] = [];
+  forEachRawToken(text, (raw, numeric) => {
+    if (out.length < max) out.push(info(raw, numeric));
+  });
+  return out;
 }
 
 // ---- per-call accumulation table (open addressing on the low 32 bits; reset by generation)
@@ -148,6 +179,7 @@ let generation = 0;
 class TermBag {
   ids: number[] = [];
   weights: number[] = [];
+  lookup: boolean[] = [];
 
   constructor() {
     generation++;
@@ -157,10 +189,10 @@ class TermBag {
     }
   }
 
-  add(id: number, w: number): void {
+  add(id: number, w: number, lookup: boolean): void {
     if (this.ids.length * 2 >= tableSize) this.grow();
     const mask = tableSize - 1;
-    let s = (id % TWO32) & mask;
+    let s = (id >>> 0) & mask;
     for (;;) {
       if (slotGen[s] !== generation) {
         slotGen[s] = generation;
@@ -168,10 +200,12 @@ class TermBag {
         slotPos[s] = this.ids.length;
         this.ids.push(id);
         this.weights.push(w);
+        this.lookup.push(lookup);
         return;
       }
       if (slotIds[s] === id) {
         this.weights[slotPos[s]] += w;
+        if (lookup) this.lookup[slotPos[s]] = true;
         return;
       }
       s = (s + 1) & mask;
@@ -186,50 +220,68 @@ class TermBag {
     generation = 1;
     const ids = this.ids;
     const weights = this.weights;
+    const lookup = this.lookup;
     this.ids = [];
     this.weights = [];
-    for (let i = 0; i < ids.length; i++) this.add(ids[i], weights[i]);
+    this.lookup = [];
+    for (let i = 0; i < ids.length; i++) this.add(ids[i], weights[i], lookup[i]);
   }
 }
 
-function addTokens(bag: TermBag, tokens: readonly TokenInfo[], w: number): void {
+function addTokens(bag: TermBag, tokens: readonly TokenInfo[], w: number, lookupUnigrams: boolean): void {
   let prev: TokenInfo | null = null;
   for (const t of tokens) {
-    if (!t.stop) bag.add(t.id, w);
-    if (prev !== null && !(t.stop && prev.stop)) bag.add(bigramId(prev.h1, prev.h2, t.h1, t.h2), w);
+    if (!t.stop) bag.add(t.id, w, lookupUnigrams);
+    if (prev !== null && !(t.stop && prev.stop)) bag.add(bigramId(prev.h1, prev.h2, t.h1, t.h2), w, true);
     prev = t;
   }
 }
 
-function addPlaces(bag: TermBag, tokens: readonly TokenInfo[], flags: readonly number[], w: number): void {
-  const folded = tokens.map((t) => t.folded);
-  for (const p of findProvinces(folded, flags)) bag.add(termId('@' + p), w);
+const placeTermIds = new Map<string, number>();
+
+function addPlaces(bag: TermBag, tokens: readonly TokenInfo[], w: number): void {
+  let any = false;
+  for (const t of tokens) if (t.place) any = true;
+  if (!any) return;
+  const found = findProvinces(
+    tokens.map((t) => t.folded),
+    tokens.map((t) => t.flags),
+  );
+  for (const p of found) {
+    let id = placeTermIds.get(p);
+    if (id === undefined) placeTermIds.set(p, (id = termId('@' + p)));
+    bag.add(id, w, true);
+  }
 }
 
 /** Extract clustering features from an article's headline and lead. Pure and deterministic. */
 export function extractFeatures(title: string, summary: string | null, options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): ArticleFeatures {
-  const t = scanTokens(title);
-  const tInfo = t.keys.map(info);
+  const t = tokenInfos(title, Infinity);
   const bag = new TermBag();
-  addTokens(bag, tInfo, options.titleWeight);
-  addPlaces(bag, tInfo, t.flags, options.titleWeight);
+  addTokens(bag, t, options.titleWeight, true);
+  addPlaces(bag, t, options.titleWeight);
   const titleTermCount = bag.ids.length;
   if (summary) {
-    const s = scanTokens(stripLeadByline(summary));
-    const n = Math.min(s.keys.length, options.maxSummaryTokens);
-    const sInfo: TokenInfo[] = new Array(n);
-    for (let i = 0; i < n; i++) sInfo[i] = info(s.keys[i]);
-    addTokens(bag, sInfo, 1);
-    addPlaces(bag, sInfo, s.flags, 1);
+    const s = tokenInfos(stripLeadByline(summary), options.maxSummaryTokens);
+    addTokens(bag, s, 1, false);
+    addPlaces(bag, s, 1);
   }
-  const folded = tInfo.map((x) => x.folded);
+  const keys: string[] = [];
+  const folded: string[] = [];
+  const flags: number[] = [];
+  for (const x of t) {
+    keys.push(x.key);
+    folded.push(x.folded);
+    flags.push(x.flags);
+  }
   return {
     titleKey: folded.join(' '),
-    titleLength: t.keys.length,
+    titleLength: t.length,
     termIds: bag.ids,
     weights: bag.weights,
     titleTermCount,
-    signature: titleSignature(t.keys, folded, t.flags),
+    lookup: bag.lookup,
+    signature: titleSignature(keys, folded, flags),
   };
 }
 

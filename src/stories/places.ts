@@ -155,6 +155,11 @@ export function findProvinces(folded: readonly string[], flags: readonly number[
   return scan(provinceIndex, folded, flags);
 }
 
+/** Whether an accent-folded syllable can start a province name (cheap pre-check before `findProvinces`). */
+export function startsProvinceName(folded: string): boolean {
+  return provinceIndex.has(folded);
+}
+
 /** Region ids ("north", "central", "south", …) named in a token sequence. */
 export function findRegions(folded: readonly string[], flags: readonly number[]): string[] {
   return scan(regionIndex, folded, flags);

@@ -83,6 +83,29 @@ export function scanTokens(text: string): TokenScan {
 }
 
 function scanInto(text: string, keys: string[], flags: number[] | null): void {
+  forEachRawToken(text, (raw, numeric) => {
+    keys.push(numeric ? raw.toLowerCase() : wordKey(raw));
+    if (flags) flags.push((numeric ? TOKEN_NUMERIC : 0) | (isCapitalized(raw) ? TOKEN_CAPITALIZED : 0));
+  });
+}
+
+/** Matching key of one raw token as produced by `forEachRawToken`. */
+export function tokenKey(raw: string, numeric: boolean): string {
+  return numeric ? raw.toLowerCase() : wordKey(raw);
+}
+
+/** TOKEN_* flags of one raw token as produced by `forEachRawToken`. */
+export function tokenFlags(raw: string, numeric: boolean): number {
+  return (numeric ? TOKEN_NUMERIC : 0) | (isCapitalized(raw) ? TOKEN_CAPITALIZED : 0);
+}
+
+/**
+ * Low-level scan for hot paths: calls `onToken(raw, numeric)` for every token
+ * of the text (after matching normalisation: NFC, no zero-width characters,
+ * Eth → Đ), where `raw` is the token as written (hyphen glue applied) and
+ * `numeric` tells whether it contains a digit. See `tokenKey`, `tokenFlags`.
+ */
+export function forEachRawToken(text: string, onToken: (raw: string, numeric: boolean) => void): void {
   const s = normalizeForMatching(text);
   const n = s.length;
   let i = 0;
@@ -131,10 +154,7 @@ function scanInto(text: string, keys: string[], flags: number[] | null): void {
         break;
       }
     }
-    const raw = hyphenAt < 0 ? s.slice(start, i) : s.slice(start, hyphenAt) + s.slice(hyphenAt + 1, i);
-    const key = hasDigit ? raw.toLowerCase() : wordKey(raw);
-    keys.push(key);
-    if (flags) flags.push((hasDigit ? TOKEN_NUMERIC : 0) | (isCapitalized(raw) ? TOKEN_CAPITALIZED : 0));
+    onToken(hyphenAt < 0 ? s.slice(start, i) : s.slice(start, hyphenAt) + s.slice(hyphenAt + 1, i), hasDigit);
   }
 }
 
