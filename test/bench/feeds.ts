@@ -48,10 +48,21 @@ function benchConfig() {
   });
 }
 
+/** Bench-only: a static body of the feed's size, to show what the machine allows at all. */
+const STATIC_PATH = '/__bench_static';
+let staticBody = Buffer.alloc(0);
+
 async function startServer() {
   const store = await openStore(DB);
   const app = await createApp(benchConfig(), store);
-  const server = createServer(app.handle);
+  const server = createServer((req, res) => {
+    if (req.url === STATIC_PATH) {
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', 'content-length': staticBody.length });
+      res.end(staticBody);
+      return;
+    }
+    app.handle(req, res);
+  });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { app, store, server, port: (server.address() as AddressInfo).port };
@@ -60,6 +71,7 @@ async function startServer() {
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 if (process.argv[2] === 'serve') {
+  staticBody = Buffer.alloc(Number(process.argv[3] ?? 37_000), 'x');
   const { port } = await startServer();
   process.send!({ port });
 } else {
@@ -198,9 +210,18 @@ async function main() {
   row('stale feed, unchanged: revalidate without rendering', `p50 ${percentile(revalidate, 50).toFixed(2)} ms, p99 ${percentile(revalidate, 99).toFixed(2)} ms`, '—', '', `rendered ${output.cache.stats.rendered}, revalidated ${output.cache.stats.revalidated} in total`);
 
   // --- throughput, in a child server ---
-  const child: ChildProcess = fork(process.argv[1], ['serve'], { stdio: 'inherit' });
+  const feedBytes = (await get(local.port, '/feeds/topics/topic-1.rss', { 'accept-encoding': 'identity' })).bytes;
+  const child: ChildProcess = fork(process.argv[1], ['serve', String(feedBytes)], { stdio: 'inherit' });
   const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
   try {
+    const ceiling = await cannon(port, STATIC_PATH);
+    row(
+      `reference: a static ${Math.round(feedBytes / 1024)} KiB buffer from a bare Node server, same run`,
+      `${Math.round(ceiling.requests.average).toLocaleString('en')} req/s, p99 ${ceiling.latency.p99} ms`,
+      '—',
+      '',
+      'what the machine and autocannon allow for this body size',
+    );
     const feedPath = '/feeds/topics/topic-1.rss';
     const first = await get(port, feedPath);
     const etag = first.headers.etag as string;
