@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { sourceSchema } from '../config/schema.js';
 import { pollSource, type PollReport } from '../ingest/pipeline.js';
-import { findSourceByUrl, findSourcesBySlugs, findTopicsBySlugs } from '../store/catalog-queries.js';
-import { disableSource, findSourceBySlug, updateSourceState, upsertSource } from '../store/sources.js';
+import { findSourceByUrl, findSourcesBySlugs, findTopicsBySlugs, listTopicsOfSources } from '../store/catalog-queries.js';
+import { disableSource, findSourceBySlug, findSourcesByIds, updateSourceState, upsertSource } from '../store/sources.js';
 import type { SourceRow } from '../store/types.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
@@ -19,6 +19,9 @@ import { Source } from './source.js';
 
 type SourceFields = z.output<typeof sourceSchema>;
 
+// Everything here reads and writes on the store's own connection (ctx.host.store.db), not the
+// API's read-only one, so each mutation sees its own writes.
+
 /** Runs the same validation as the config file; problems come back as one BAD_USER_INPUT with details. */
 function validate(input: Record<string, unknown>): SourceFields {
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
@@ -29,13 +32,13 @@ function validate(input: Record<string, unknown>): SourceFields {
 }
 
 async function checkReferences(ctx: GraphQLContext, fields: SourceFields, self: SourceRow | null): Promise<void> {
-  const topics = await findTopicsBySlugs(ctx.db, fields.topics);
+  const topics = await findTopicsBySlugs(ctx.host.store.db, fields.topics);
   const known = new Set(topics.map((t) => t.slug));
   const unknown = fields.topics.filter((slug) => !known.has(slug));
   if (unknown.length > 0) {
     throw badInput(`Unknown topic${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, { problems: unknown.map((slug) => ({ field: 'topics', message: `unknown topic slug "${slug}"` })) });
   }
-  const sameUrl = await findSourceByUrl(ctx.db, fields.url);
+  const sameUrl = await findSourceByUrl(ctx.host.store.db, fields.url);
   if (sameUrl && sameUrl.enabled === 1 && sameUrl.id !== self?.id) {
     throw badInput(`Source "${sameUrl.slug}" already polls ${fields.url}.`, { problems: [{ field: 'url', message: `same URL as source "${sameUrl.slug}"` }] });
   }
@@ -43,7 +46,7 @@ async function checkReferences(ctx: GraphQLContext, fields: SourceFields, self: 
 
 /** An enabled source by slug that the API may change. */
 async function editableSource(ctx: GraphQLContext, slug: string): Promise<SourceRow> {
-  const row = await findSourceBySlug(ctx.db, slug);
+  const row = await findSourceBySlug(ctx.host.store.db, slug);
   if (!row) throw notFound(`No source with slug "${slug}".`, { argument: 'input.slug' });
   if (row.origin === 'config') {
     throw badInput(`Source "${slug}" comes from the configuration file; change it there.`, { argument: 'input.slug' });
@@ -52,7 +55,7 @@ async function editableSource(ctx: GraphQLContext, slug: string): Promise<Source
 }
 
 async function reload(ctx: GraphQLContext, id: number): Promise<SourceRow> {
-  const row = await ctx.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const [row] = await findSourcesByIds(ctx.host.store.db, [id]);
   Source.getDataloader(ctx).clear(id).prime(id, row);
   return row;
 }
@@ -78,15 +81,15 @@ builder.relayMutationField(
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => {
       const fields = validate({ ...input, topics: input.topics ?? undefined, language: input.language ?? undefined, intervalMinutes: input.intervalMinutes ?? undefined, timezone: input.timezone ?? undefined, siteUrl: input.siteUrl ?? undefined });
-      const [existing] = await findSourcesBySlugs(ctx.db, [fields.slug], { includeDisabled: true });
+      const [existing] = await findSourcesBySlugs(ctx.host.store.db, [fields.slug], { includeDisabled: true });
       if (existing?.enabled === 1) throw badInput(`Source "${fields.slug}" already exists; use updateSource to change it.`, { argument: 'input.slug' });
       if (existing && existing.origin === 'config') {
         throw badInput(`Slug "${fields.slug}" belongs to a source from the configuration file.`, { argument: 'input.slug' });
       }
       await checkReferences(ctx, fields, null);
       // A removed API source comes back under the same row (and keeps its old articles).
-      const id = await upsertSource(ctx.db, fields, 'api', Date.now());
-      if (existing) await updateSourceState(ctx.db, id, { etag: null, last_modified: null, next_poll_at: null, consecutive_failures: 0, last_error: null });
+      const id = await upsertSource(ctx.host.store.db, fields, 'api', Date.now());
+      if (existing) await updateSourceState(ctx.host.store.db, id, { etag: null, last_modified: null, next_poll_at: null, consecutive_failures: 0, last_error: null });
       return { source: await reload(ctx, id) };
     },
   },
@@ -112,7 +115,7 @@ builder.relayMutationField(
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => {
       const row = await editableSource(ctx, input.slug);
-      const currentTopics = (await ctx.db.selectFrom('source_topics as l').innerJoin('topics as t', 't.id', 'l.topic_id').select('t.slug').where('l.source_id', '=', row.id).execute()).map((r) => r.slug);
+      const currentTopics = ((await listTopicsOfSources(ctx.host.store.db, [row.id])).get(row.id) ?? []).map((t) => t.slug);
       const pick = <T>(value: T | null | undefined, current: T) => (value === undefined ? current : value);
       const fields = validate({
         slug: row.slug,
@@ -125,10 +128,10 @@ builder.relayMutationField(
         siteUrl: pick(input.siteUrl, row.site_url),
       });
       await checkReferences(ctx, fields, row);
-      await upsertSource(ctx.db, fields, row.origin, Date.now());
+      await upsertSource(ctx.host.store.db, fields, row.origin, Date.now());
       if (fields.url !== row.url) {
         // Validators and failure counts belonged to the old URL; poll the new one at the next tick.
-        await updateSourceState(ctx.db, row.id, { etag: null, last_modified: null, next_poll_at: null, consecutive_failures: 0, last_error: null, last_status: null });
+        await updateSourceState(ctx.host.store.db, row.id, { etag: null, last_modified: null, next_poll_at: null, consecutive_failures: 0, last_error: null, last_status: null });
       }
       return { source: await reload(ctx, row.id) };
     },
@@ -146,7 +149,7 @@ builder.relayMutationField(
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => {
       const row = await editableSource(ctx, input.slug);
-      await disableSource(ctx.db, row.id);
+      await disableSource(ctx.host.store.db, row.id);
       return { id: row.id, slug: row.slug };
     },
   },
@@ -192,7 +195,7 @@ builder.relayMutationField(
     description: 'Polls a source now and returns it with its updated health. Works for configured sources too.',
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => {
-      const row = await findSourceBySlug(ctx.db, input.slug);
+      const row = await findSourceBySlug(ctx.host.store.db, input.slug);
       if (!row) throw notFound(`No source with slug "${input.slug}".`, { argument: 'input.slug' });
       const report = await pollSource(ctx.host.ingest, row);
       return { source: await reload(ctx, row.id), poll: report };

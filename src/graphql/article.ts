@@ -1,18 +1,19 @@
 import DataLoader from 'dataloader';
 import {
   countArticles,
+  findArticleBodies,
   countArticlesByLink,
   findArticlesByIds,
-  listArticlePage,
+  listArticleSummaryPage,
   listArticlePagesByLink,
   listSourcesOfArticles,
   listTopicsOfArticles,
   type ArticleFilterSpec,
+  type ArticleListRow,
   type Keyset,
   type LinkGroup,
   type PageWindow,
 } from '../store/article-queries.js';
-import type { ArticleRow } from '../store/types.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { parseLocalId } from './errors.js';
@@ -23,7 +24,7 @@ import { Story } from './story.js';
 import { Topic } from './topic.js';
 
 export const Article = builder.loadableNodeRef('Article', {
-  id: { resolve: (article: ArticleRow) => article.id, parse: parseLocalId },
+  id: { resolve: (article: ArticleListRow) => article.id, parse: parseLocalId },
   load: (ids: number[], ctx: GraphQLContext) => findArticlesByIds(ctx.db, ids),
   sort: (article) => article.id,
 });
@@ -34,7 +35,17 @@ Article.implement({
     title: t.exposeString('title'),
     link: t.exposeString('link', { description: 'Canonical URL of the article.' }),
     summary: t.string({ nullable: true, description: 'Plain-text summary.', resolve: (a) => a.summary }),
-    contentHtml: t.string({ nullable: true, description: 'Sanitised HTML body, when the feed carries one.', resolve: (a) => a.content_html }),
+    contentHtml: t.loadable({
+      type: 'String',
+      nullable: true,
+      description: 'Sanitised HTML body, when the feed carries one.',
+      // Bodies can be large, so lists leave them out and this loads them for the page at once.
+      load: async (ids: number[], ctx) => {
+        const bodies = await findArticleBodies(ctx.db, ids);
+        return ids.map((id) => bodies.get(id) ?? null);
+      },
+      resolve: (a) => a.id,
+    }),
     author: t.string({ nullable: true, resolve: (a) => a.author }),
     imageUrl: t.string({ nullable: true, resolve: (a) => a.image_url }),
     originalOutlet: t.string({
@@ -70,7 +81,7 @@ Article.implement({
 
 export const ArticleConnection = builder.connectionObject({ type: Article, name: 'ArticleConnection' }, { name: 'ArticleEdge' });
 
-export const articleKey = (row: ArticleRow): Keyset => ({ time: row.published_at, id: row.id });
+export const articleKey = (row: ArticleListRow): Keyset => ({ time: row.published_at, id: row.id });
 
 type ArticleConnectionArgs = ConnectionArgs & { filter?: ArticleFilterInput | null };
 
@@ -81,9 +92,9 @@ const beyond = (key: Keyset, side: 'newer' | 'older'): PageWindow => (side === '
 export async function articleConnection(ctx: GraphQLContext, args: ArticleConnectionArgs) {
   const window = readWindow('a', args);
   const spec = await resolveFilter(ctx, args.filter);
-  const page = await listArticlePage(ctx.db, spec, window);
+  const page = await listArticleSummaryPage(ctx.db, spec, window);
   return toConnection('a', page, window, articleKey, {
-    existsBeyond: async (key, side) => (await listArticlePage(ctx.db, spec, beyond(key, side))).rows.length > 0,
+    existsBeyond: async (key, side) => (await listArticleSummaryPage(ctx.db, spec, beyond(key, side))).rows.length > 0,
     totalCount: () => countArticles(ctx.db, spec),
   });
 }

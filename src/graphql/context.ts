@@ -17,16 +17,17 @@ export interface AuthState {
 /** Per request: loaders hang off this object (Pothos context cache), so nothing is shared between requests. */
 export interface GraphQLContext {
   host: GraphQLHost;
+  /** For reads (a read-only connection when the store is a file); writes use host.store.db. */
   db: Kysely<Database>;
   auth: AuthState;
   events: ArticleEvents;
 }
 
-export function createContext(host: GraphQLHost, events: ArticleEvents, request: Request): GraphQLContext {
+export function createContext(host: GraphQLHost, db: Kysely<Database>, events: ArticleEvents, request: Request): GraphQLContext {
   return {
     ...initContextCache(),
     host,
-    db: host.store.db,
+    db,
     auth: authenticate(request.headers.get('authorization'), host.settings.adminToken ?? null),
     events,
   };

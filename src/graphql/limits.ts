@@ -31,6 +31,9 @@ export const defaultLimits: QueryLimits = {
  */
 const REQUEST_ERROR = { status: 400, spec: true } as const;
 
+/** Variable sets remembered per document (a client paging through cursors makes new ones each page). */
+const MAX_VERDICTS_PER_DOCUMENT = 200;
+
 /** The errors that refuse this operation; empty when it is within limits. */
 export function checkLimits(
   schema: GraphQLSchema,
@@ -65,18 +68,35 @@ export function checkLimits(
   return validate(schema, document, [rule]);
 }
 
-/** Yoga/envelop plugin applying the limits to queries, mutations and subscriptions. */
+/**
+ * Yoga/envelop plugin applying the limits to queries, mutations and subscriptions. The verdict
+ * depends only on the document (Yoga hands the same parsed object for the same text), the
+ * operation and the variables, so it is remembered per document for the variable sets seen.
+ */
 export function useQueryLimits(limits: QueryLimits = defaultLimits): Plugin {
+  const verdicts = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
+  const check = (args: { schema: GraphQLSchema; document: DocumentNode; variableValues?: Record<string, unknown> | null; operationName?: string | null; contextValue: unknown }) => {
+    let byVariables = verdicts.get(args.document);
+    if (!byVariables) verdicts.set(args.document, (byVariables = new Map()));
+    const key = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+    let errors = byVariables.get(key);
+    if (!errors) {
+      errors = checkLimits(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object, limits);
+      if (byVariables.size >= MAX_VERDICTS_PER_DOCUMENT) byVariables.clear();
+      byVariables.set(key, errors);
+    }
+    return errors;
+  };
   return {
     onParse({ setParseFn }) {
       setParseFn((source, options) => parse(source, { ...options, maxTokens: limits.maxTokens }));
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = checkLimits(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object, limits);
+      const errors = check(args);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = checkLimits(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object, limits);
+      const errors = check(args);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
   };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type LogLevel, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { prepareArticleSearch } from '../store/article-queries.js';
+import { openReadConnection } from '../store/read-connection.js';
 import { useCors } from './cors.js';
 import { createContext, type GraphQLContext, type GraphQLHost } from './context.js';
 import { createArticleEvents } from './events.js';
@@ -38,12 +39,14 @@ query LatestArticles {
  * Unexpected errors reach clients as "Unexpected error." and the server log in full.
  */
 export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOptions = {}): GraphQLServer {
-  prepareArticleSearch(host.store);
+  // Reads go through their own connection (see read-connection.ts); admin writes use the store's.
+  const reader = openReadConnection(host.store);
+  prepareArticleSearch(reader);
   const events = createArticleEvents(host);
   return createYoga<NodeServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: ({ request }) => createContext(host, events, request),
+    context: ({ request }) => createContext(host, reader.db, events, request),
     graphiql: { title: 'newsgate GraphQL', defaultQuery: EXAMPLE_QUERY },
     landingPage: false,
     maskedErrors: true,
@@ -51,7 +54,12 @@ export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOpt
     batching: false,
     maxRequestBodySize: MAX_BODY_BYTES,
     cors: false,
-    plugins: [useCors(host.settings.corsOrigins), useCloseAfterRefusedBody(), useRequestErrors(), useQueryLimits({ ...defaultLimits, ...options.limits }), ...(options.plugins ?? [])],
+    plugins: [
+      { onDispose: () => Promise.all([reader.close(), events.close()]).then(() => undefined) },
+      useCors(host.settings.corsOrigins),
+      useCloseAfterRefusedBody(), useRequestErrors(),       useQueryLimits({ ...defaultLimits, ...options.limits }),
+      ...(options.plugins ?? []),
+    ],
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Keyset, PageWindow } from '../store/article-queries.js';
-import { countStories, findStoriesByIds, listArticlesOfStories, listSourcesOfStories, listStoryPage, listTopicsOfStories } from '../store/story-queries.js';
+import { countStories, findStoriesByIds, listArticleSummariesOfStories, listSourcesOfStories, listStoryPage, listTopicsOfStories } from '../store/story-queries.js';
 import type { StoryRow } from '../store/types.js';
 import { Article } from './article.js';
 import { builder } from './builder.js';
@@ -34,7 +34,7 @@ Story.implement({
       type: Article,
       description: 'The story’s articles, newest first.',
       load: async (ids: number[], ctx) => {
-        const map = await listArticlesOfStories(ctx.db, ids);
+        const map = await listArticleSummariesOfStories(ctx.db, ids);
         return ids.map((id) => map.get(id) ?? []);
       },
       resolve: (s) => s.id,

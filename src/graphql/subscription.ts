@@ -1,6 +1,5 @@
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
-import { filterArticles, type ArticleFilterSpec } from '../store/article-queries.js';
-import type { ArticleRow } from '../store/types.js';
+import { filterArticles, type ArticleFilterSpec, type ArticleListRow } from '../store/article-queries.js';
 import { Article } from './article.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
@@ -12,10 +11,10 @@ import { ArticleFilter, resolveFilter } from './filter.js';
  * The stream is registered when the subscription starts, and ends (unregistering it) as
  * soon as the client goes away, even while waiting for the next poll.
  */
-function articleStream(ctx: GraphQLContext, spec: ArticleFilterSpec): AsyncIterableIterator<ArticleRow> {
+function articleStream(ctx: GraphQLContext, spec: ArticleFilterSpec): AsyncIterableIterator<ArticleListRow> {
   const events = ctx.events.subscribe();
-  const ready: ArticleRow[] = [];
-  const stream: AsyncIterableIterator<ArticleRow> = {
+  const ready: ArticleListRow[] = [];
+  const stream: AsyncIterableIterator<ArticleListRow> = {
     async next() {
       while (ready.length === 0) {
         const event = await events.next();

@@ -56,6 +56,18 @@ export interface Page<T> {
 }
 
 type AnyEb = ExpressionBuilder<any, any>;
+
+/**
+ * What lists of articles read: every column the API shows except the HTML body, which can be
+ * tens of kilobytes per article and is fetched separately (findArticleBodies) when asked for.
+ */
+export const ARTICLE_LIST_COLUMNS = ['id', 'link', 'title', 'summary', 'author', 'image_url', 'published_at', 'fetched_at', 'source_id', 'story_id', 'original_outlet'] as const;
+export type ArticleListRow = Pick<ArticleRow, (typeof ARTICLE_LIST_COLUMNS)[number]>;
+
+/** The list columns of the `articles` row under `alias`, for select(). */
+export function articleListColumns<A extends string>(alias: A) {
+  return ARTICLE_LIST_COLUMNS.map((column) => `${alias}.${column}` as const);
+}
 type Cond = Expression<SqlBool>;
 
 const LINKS = {
@@ -206,39 +218,70 @@ function finishPage<T>(rows: T[], window: PageWindow): Page<T> {
 // ---------------------------------------------------------------------------------------------
 // Pages
 
-/** One page of articles matching the filter, newest first. */
-export async function listArticlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window: PageWindow): Promise<Page<ArticleRow>> {
+/** Which article columns a list reads: every one, or the list columns (no HTML body). */
+export interface ArticleColumns {
+  columns?: 'all' | 'list';
+}
+
+/** One page of articles matching the filter, newest first, every column. */
+export function listArticlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window: PageWindow): Promise<Page<ArticleRow>> {
+  return articlePage(db, spec, window, {}) as Promise<Page<ArticleRow>>;
+}
+
+/** The same page with the list columns only (no HTML body): what the API reads. */
+export function listArticleSummaryPage(db: Kysely<Database>, spec: ArticleFilterSpec, window: PageWindow): Promise<Page<ArticleListRow>> {
+  return articlePage(db, spec, window, { columns: 'list' });
+}
+
+async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window: PageWindow, options: ArticleColumns): Promise<Page<ArticleListRow>> {
   if (isEmpty(spec) || window.limit <= 0) return { rows: [], hasMore: false };
   const dir = window.backward ? 'asc' : 'desc';
+  const k = db as unknown as Kysely<any>;
+  // The list columns, or every column of `a` (select('a.*') would quote the star).
+  const pick = <Q extends { select: (c: any) => Q; selectAll: (t: 'a') => Q }>(query: Q): Q =>
+    options.columns === 'list' ? query.select(articleListColumns('a')) : query.selectAll('a');
   const driverIndex = pickDriver(spec.links);
   if (driverIndex === -1) {
-    const rows = await db
-      .selectFrom('articles as a')
-      .selectAll('a')
-      .where((eb) => eb.and([...articleConditions(eb as AnyEb, spec, 'a'), ...keysetConditions(eb as AnyEb, 'a.published_at', 'a.id', window)]))
+    const rows = await pick(k.selectFrom('articles as a'))
+      .where((eb) => eb.and([...articleConditions(eb, spec, 'a'), ...keysetConditions(eb, 'a.published_at', 'a.id', window)]))
       .orderBy('a.published_at', dir)
       .orderBy('a.id', dir)
       .limit(window.limit + 1)
       .execute();
-    return finishPage(rows, window);
+    return finishPage(rows as ArticleListRow[], window);
   }
   const driver = spec.links[driverIndex];
   const others = spec.links.filter((_, i) => i !== driverIndex);
-  // One range scan per id of the driving group; UNION drops an article reached through two of them.
-  const k = db as unknown as Kysely<any>;
   const ids = [...new Set(driver.ids)];
+  if (ids.length === 1) {
+    // The common case, one topic or source: a single range scan of its link index.
+    const { table, column } = LINKS[driver.kind];
+    const rows = await pick(k.selectFrom(`${table} as l`).innerJoin('articles as a', 'a.id', 'l.article_id'))
+      .where((eb) =>
+        eb.and([
+          eb(`l.${column}`, '=', ids[0]),
+          ...rangeConditions(eb, 'l.published_at', spec),
+          ...keysetConditions(eb, 'l.published_at', 'l.article_id', window),
+          ...others.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
+          ...(spec.search ? [searchCondition(eb, spec.search, 'a')] : []),
+        ]),
+      )
+      .orderBy('l.published_at', dir)
+      .orderBy('l.article_id', dir)
+      .limit(window.limit + 1)
+      .execute();
+    return finishPage(rows as ArticleListRow[], window);
+  }
+  // One range scan per id of the driving group; UNION drops an article reached through two of them.
   const arms = ids.map((id, i) => k.selectFrom(linkArm(db, driver.kind, id, spec, others, window).as(`u${i}`)).select(['id', 'published_at']));
   let union = arms[0];
   for (const arm of arms.slice(1)) union = union.union(arm);
-  const rows = (await k
-    .selectFrom(union.as('u'))
-    .innerJoin('articles as a', 'a.id', 'u.id')
-    .selectAll('a')
+  const rows = await pick(k.selectFrom(union.as('u')).innerJoin('articles as a', 'a.id', 'u.id'))
     .orderBy('u.published_at', dir)
     .orderBy('u.id', dir)
     .limit(window.limit + 1)
-    .execute()) as ArticleRow[];
-  return finishPage(rows, window);
+    .execute();
+  return finishPage(rows as ArticleListRow[], window);
 }
 
 /**
@@ -251,8 +294,8 @@ export async function listArticlePagesByLink(
   parentIds: readonly number[],
   spec: ArticleFilterSpec,
   window: PageWindow,
-): Promise<Map<number, Page<ArticleRow>>> {
-  const result = new Map<number, Page<ArticleRow>>();
+): Promise<Map<number, Page<ArticleListRow>>> {
+  const result = new Map<number, Page<ArticleListRow>>();
   const ids = [...new Set(parentIds)];
   for (const id of ids) result.set(id, { rows: [], hasMore: false });
   if (ids.length === 0 || isEmpty(spec) || window.limit <= 0) return result;
@@ -264,13 +307,12 @@ export async function listArticlePagesByLink(
   const rows = (await k
     .selectFrom(union.as('u'))
     .innerJoin('articles as a', 'a.id', 'u.id')
-    .select('u.grp as grp')
-    .selectAll('a')
+    .select(['u.grp as grp', ...articleListColumns('a')])
     .orderBy('u.grp')
     .orderBy('u.published_at', dir)
     .orderBy('u.id', dir)
-    .execute()) as (ArticleRow & { grp: number })[];
-  const grouped = new Map<number, ArticleRow[]>();
+    .execute()) as (ArticleListRow & { grp: number })[];
+  const grouped = new Map<number, ArticleListRow[]>();
   for (const { grp, ...row } of rows) {
     const list = grouped.get(Number(grp)) ?? [];
     list.push(row);
@@ -345,21 +387,30 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-export async function findArticlesByIds(db: Kysely<Database>, ids: readonly number[]): Promise<ArticleRow[]> {
-  const rows: ArticleRow[] = [];
-  for (const chunk of chunks([...new Set(ids)])) rows.push(...(await db.selectFrom('articles').selectAll().where('id', 'in', chunk).execute()));
+export async function findArticlesByIds(db: Kysely<Database>, ids: readonly number[]): Promise<ArticleListRow[]> {
+  const rows: ArticleListRow[] = [];
+  for (const chunk of chunks([...new Set(ids)])) rows.push(...(await db.selectFrom('articles as a').select(articleListColumns('a')).where('a.id', 'in', chunk).execute()));
   return rows;
 }
 
+/** The HTML bodies of the articles, by id (null when the feed carried none). */
+export async function findArticleBodies(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, string | null>> {
+  const map = new Map<number, string | null>();
+  for (const chunk of chunks([...new Set(ids)])) {
+    for (const row of await db.selectFrom('articles').select(['id', 'content_html']).where('id', 'in', chunk).execute()) map.set(row.id, row.content_html);
+  }
+  return map;
+}
+
 /** The articles among `ids` that match the filter, newest first (what a subscription forwards). */
-export async function filterArticles(db: Kysely<Database>, ids: readonly number[], spec: ArticleFilterSpec): Promise<ArticleRow[]> {
+export async function filterArticles(db: Kysely<Database>, ids: readonly number[], spec: ArticleFilterSpec): Promise<ArticleListRow[]> {
   if (ids.length === 0 || isEmpty(spec)) return [];
-  const rows: ArticleRow[] = [];
+  const rows: ArticleListRow[] = [];
   for (const chunk of chunks([...new Set(ids)])) {
     rows.push(
       ...(await db
         .selectFrom('articles as a')
-        .selectAll('a')
+        .select(articleListColumns('a'))
         .where((eb) => eb.and([eb('a.id', 'in', chunk), ...articleConditions(eb as AnyEb, spec, 'a')]))
         .execute()),
     );

@@ -1,5 +1,5 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
-import { articleConditions, keysetConditions, type ArticleFilterSpec, type Page, type PageWindow } from './article-queries.js';
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { articleConditions, articleListColumns, keysetConditions, type ArticleColumns, type ArticleFilterSpec, type ArticleListRow, type Page, type PageWindow } from './article-queries.js';
 import type { ArticleRow, Database, SourceRow, StoryRow, TopicRow } from './types.js';
 
 /**
@@ -84,19 +84,23 @@ export async function findStoriesByIds(db: Kysely<Database>, ids: readonly numbe
   return result;
 }
 
-/** Each story's articles, newest first, one statement (articles_story_idx). */
-export async function listArticlesOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, ArticleRow[]>> {
-  const map = new Map<number, ArticleRow[]>();
+/** Each story's articles, newest first, every column, one statement (articles_story_idx). */
+export function listArticlesOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, ArticleRow[]>> {
+  return articlesOfStories(db, storyIds, {}) as Promise<Map<number, ArticleRow[]>>;
+}
+
+/** The same with the list columns only (no HTML body): what the API reads. */
+export function listArticleSummariesOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, ArticleListRow[]>> {
+  return articlesOfStories(db, storyIds, { columns: 'list' });
+}
+
+async function articlesOfStories(db: Kysely<Database>, storyIds: readonly number[], options: ArticleColumns): Promise<Map<number, ArticleListRow[]>> {
+  const map = new Map<number, ArticleListRow[]>();
   const ids = [...new Set(storyIds)];
   if (ids.length === 0) return map;
-  const rows = await db
-    .selectFrom('articles')
-    .selectAll()
-    .where('story_id', 'in', ids)
-    .orderBy('story_id')
-    .orderBy('published_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+  const from = (db as unknown as Kysely<any>).selectFrom('articles as a');
+  const query: SelectQueryBuilder<any, 'a', any> = options.columns === 'list' ? from.select(articleListColumns('a')) : from.selectAll('a');
+  const rows = (await query.where('a.story_id', 'in', ids).orderBy('a.story_id').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').execute()) as ArticleListRow[];
   for (const row of rows) {
     const list = map.get(row.story_id) ?? [];
     list.push(row);

@@ -41,7 +41,8 @@ describe('limits', () => {
     expect(codes(body)).toEqual(['QUERY_COMPLEXITY']);
     expect(body.errors![0].extensions).toMatchObject({ queryComplexity: { max: 20000 } });
     expect(statements).toEqual([]);
-    expect(elapsed).toBeLessThan(1000);
+    // Generous: the box may be busy; a refused query must not come near running one.
+    expect(elapsed).toBeLessThan(2500);
   });
 
   it('counts a connection by its page size and nested lists by their multipliers', async () => {

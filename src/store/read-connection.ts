@@ -1,0 +1,56 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Store } from './database.js';
+import type { Database } from './types.js';
+
+/**
+ * A second, read-only SQLite connection for the API's queries.
+ *
+ * - WAL lets it read while a poll's transaction is writing on the main connection, so API
+ *   requests neither wait behind ingestion (Kysely serialises everything on one connection)
+ *   nor see a poll's uncommitted rows.
+ * - Statements are prepared once and reused: the API runs a small set of query shapes, and
+ *   preparing a statement costs as much as running these indexed queries.
+ *
+ * An in-memory database cannot be opened twice, so for ":memory:" the store's own Kysely
+ * instance is used as is. PostgreSQL will want a pool here instead.
+ */
+export interface ReadConnection {
+  db: Kysely<Database>;
+  /** The raw handle reads run on (for registering SQL functions). */
+  sqlite: SQLite.Database;
+  close(): Promise<void>;
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/** better-sqlite3 with an LRU of prepared statements, in the shape Kysely's SQLite driver expects. */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = cache.get(sql);
+      if (statement) {
+        // Refresh its place in the LRU.
+        cache.delete(sql);
+      } else {
+        statement = database.prepare(sql) as unknown as SqliteStatement;
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
+export function openReadConnection(store: Pick<Store, 'db' | 'sqlite' | 'file'>): ReadConnection {
+  if (store.file === ':memory:' || store.file === '') {
+    return { db: store.db, sqlite: store.sqlite, close: async () => {} };
+  }
+  const sqlite = new SQLite(store.file, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -32000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return { db, sqlite, close: () => db.destroy() };
+}
