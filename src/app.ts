@@ -8,7 +8,11 @@ import { createOps, type Ops } from './ops/index.js';
 import type { Logger } from './ops/logger.js';
 import { handleOutput } from './output/routes.js';
 import type { Store } from './store/database.js';
-import { syncConfig } from './store/sources.js';
+import { listTopics, syncConfig } from './store/sources.js';
+import { createTopicMatcher } from './ingest/topics.js';
+import { htmlToText } from './ingest/html-text.js';
+import { detectOriginalOutlet } from './stories/attribution.js';
+import type { ArticleInput } from './model/article.js';
 
 /** Settings that come from the environment or the command line; main.ts/cli.ts read them, nothing else does. */
 export interface AppSettings {
@@ -44,6 +48,10 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
   await syncConfig(store.db, config, Date.now());
   const listeners = new Set<(report: PollReport) => void>();
   const ops = createOps(store, { logger: settings.logger });
+  const topics = await listTopics(store.db);
+  const matchTopics = createTopicMatcher(
+    topics.map((t) => ({ id: t.id, aliases: JSON.parse(t.aliases) as string[], keywords: JSON.parse(t.keywords) as string[] })),
+  );
   const ingest: IngestContext = {
     db: store.db,
     limiter: createLimiter({ global: config.fetch.concurrency, perHost: config.fetch.perHostConcurrency }),
@@ -53,6 +61,8 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
       userAgent: settings.userAgent ?? config.fetch.userAgent,
     },
     allowPrivateSources: settings.allowPrivateSources ?? false,
+    matchTopics,
+    originalOutlet: findOriginalOutlet,
     onStored: (report) => {
       for (const listener of listeners) listener(report);
     },
@@ -75,6 +85,12 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
   return app;
 }
 
+/** Syndicated copies credit the outlet at the end of the body ("Theo … (VietNamNet)"). */
+function findOriginalOutlet(article: ArticleInput): string | null {
+  const text = article.contentHtml ? htmlToText(article.contentHtml) : article.summary;
+  return text ? detectOriginalOutlet(text) : null;
+}
+
 function handleRequest(app: App, req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz') {
@@ -85,6 +101,9 @@ function handleRequest(app: App, req: IncomingMessage, res: ServerResponse): voi
   if (app.ops.handle(req, res, path)) return;
   if (path === GRAPHQL_PATH) {
     void app.yoga.requestListener(req, res);
+    return;
+  }
+    handleEmbed(app, req, res);
     return;
   }
   if (path === '/' || path.startsWith('/feeds/')) {

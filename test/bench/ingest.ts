@@ -16,6 +16,7 @@ import { normalizeFeed } from '../../src/ingest/normalize.js';
 import { parseFeed } from '../../src/ingest/parse.js';
 import { pollAllOnce } from '../../src/ingest/scheduler.js';
 import { openStore } from '../../src/store/database.js';
+import type { ArticleInput } from '../../src/model/article.js';
 import { generateDatabase } from './generate-db.js';
 import { generateFeed } from './feed-generator.js';
 
@@ -62,7 +63,7 @@ async function main() {
 
   // Our decode + parse + normalise, no I/O.
   t = performance.now();
-  const normalized = [];
+  const normalized: ArticleInput[][] = [];
   for (const [f, body] of bodies.entries()) {
     const feed = await parseFeed(decodeFeedBody(body, 'application/rss+xml; charset=utf-8'), { url: `http://127.0.0.1/feed-${f}.rss` });
     normalized.push(normalizeFeed(feed, { feedUrl: `http://127.0.0.1/feed-${f}.rss`, timezone: 'Asia/Ho_Chi_Minh', fetchedAt: new Date(), sourceSlug: `bench-${f}` }).articles);

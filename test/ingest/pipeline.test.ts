@@ -162,4 +162,29 @@ describe('poll pipeline', () => {
     expect(b.outcome === 'parse-error' || titles.every((t) => t.title.length < 100)).toBe(true);
     expect(titles.join('')).not.toContain('lollollol');
   });
+
+  it('adds topics from category aliases and keywords, and detects the original outlet', async () => {
+    server.set('/a.rss', {
+      body: buildRss([
+        {
+          title: 'Tương lai AI không nằm trong tay Google hay OpenAI',
+          link: 'https://x.vn/ai-1.html',
+          pubDate: 'Thu, 27 Nov 2026 08:00:00 +0700',
+          category: ['So hoa'],
+          description: '<p>Gã khổng lồ tìm kiếm nhận định cộng đồng mã nguồn mở đang thắng.</p><p>Theo Thế Vinh (VietNamNet)</p>',
+        },
+      ]),
+    });
+    await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
+    const row = await store.db.selectFrom('articles').select(['id', 'original_outlet']).executeTakeFirstOrThrow();
+    expect(row.original_outlet).toBe('VietNamNet');
+    const topics = await store.db
+      .selectFrom('article_topics')
+      .innerJoin('topics', 'topics.id', 'article_topics.topic_id')
+      .select('topics.slug')
+      .where('article_id', '=', row.id)
+      .orderBy('topics.slug')
+      .execute();
+    expect(topics.map((t) => t.slug)).toEqual(['cong-nghe', 'thoi-su']);
+  });
 });
