@@ -133,11 +133,11 @@ interface DocEntry {
   /** Dense slot in the window arrays (-1 once evicted). */
   slot: number;
   story: Story;
-  // plain arrays, not typed arrays: one ArrayBuffer per article costs far more in allocation and GC
-  fids: number[]; // sorted feature indices
-  w: number[]; // unit-length tf-idf weights aligned with fids
-  tfids: number[]; // headline terms only, sorted
-  tw: number[]; // unit-length idf weights of headline terms
+  // views into shared arenas (see Arena): compact, and no ArrayBuffer per article
+  fids: Int32Array; // sorted feature indices
+  w: Float32Array; // unit-length tf-idf weights aligned with fids
+  tfids: Int32Array; // headline terms only, sorted
+  tw: Float32Array; // unit-length idf weights of headline terms
   post: number[]; // feature indices of the lookup terms (in the postings while in the window)
   postW: number[]; // their weights
   titleKey: string;
@@ -164,10 +164,45 @@ interface StoryLink {
   linkage: number;
 }
 
+/**
+ * Bump allocator for the articles' vectors: views into 4 MB buffers. A
+ * buffer is reclaimed by the garbage collector once no article in it is
+ * referenced any more; there is no per-article ArrayBuffer to allocate or
+ * track, and an article's vector is contiguous (few cache lines to score it).
+ */
+class Arena {
+  private buf = new ArrayBuffer(ARENA_BYTES);
+  private off = 0;
+
+  private take(n: number): number {
+    const bytes = n * 4;
+    if (this.off + bytes > this.buf.byteLength) {
+      this.buf = new ArrayBuffer(Math.max(ARENA_BYTES, bytes));
+      this.off = 0;
+    }
+    const at = this.off;
+    this.off += bytes;
+    return at;
+  }
+
+  ints(values: readonly number[]): Int32Array {
+    const a = new Int32Array(this.buf, this.take(values.length), values.length);
+    for (let i = 0; i < values.length; i++) a[i] = values[i];
+    return a;
+  }
+
+  floats(values: readonly number[]): Float32Array {
+    const a = new Float32Array(this.buf, this.take(values.length), values.length);
+    for (let i = 0; i < values.length; i++) a[i] = values[i];
+    return a;
+  }
+}
+
+const ARENA_BYTES = 1 << 22;
 const HOUR = 3_600_000;
 /** Buckets of postings lengths for ordering lookup terms: exact below 16, then powers of two. */
 const LENGTH_BUCKETS = 48;
-const EMPTY_IDS: number[] = [];
+const EMPTY_IDS = new Int32Array(0);
 
 const LOG_TABLE = new Float64Array(4096).map((_, i) => Math.log(i + 1));
 function logPlusOne(x: number): number {
@@ -209,12 +244,12 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
   // ---- document-frequency horizon (insertion order)
   // an article's features stay counted at least while it is in the window, so that its
   // feature indices are never released and reused under it
-  const dfRing: number[][] = [];
+  const dfRing: Int32Array[] = [];
   const dfDocs: (DocEntry | null)[] = [];
   let dfHead = 0;
   let dfCount = 0;
 
-  function countDf(fids: number[]): void {
+  function countDf(fids: Int32Array): void {
     for (let i = 0; i < fids.length; i++) store.incDf(fids[i]);
     dfRing.push(fids);
     dfDocs.push(null); // set by makeEntry
@@ -241,8 +276,11 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     }
   }
 
-  // ---- window: dense slots for the articles inside it; [time, score accumulator, stamp, unused] per slot
-  let slotData: Float64Array = new Float64Array(4096);
+  // ---- window: dense slots for the articles inside it. Per slot, 8 bytes that the lookup touches:
+  // [stamp int32, partial score float32] (one buffer, two views), and the publication time apart
+  let slotStamp: Int32Array = new Int32Array(2 * 4096);
+  let slotAcc: Float32Array = new Float32Array(slotStamp.buffer);
+  let slotT: Float64Array = new Float64Array(4096);
   const slotDoc: (DocEntry | null)[] = [];
   const freeSlots: number[] = [];
   let slotCount = 0;
@@ -254,10 +292,14 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     if (freeSlots.length > 0) s = freeSlots.pop()!;
     else {
       s = slotCount++;
-      if ((s + 1) * 4 > slotData.length) slotData = growFloat64(slotData, (s + 1) * 4);
+      if (s >= slotT.length) {
+        slotT = growFloat64(slotT, s + 1);
+        slotStamp = growInt32(slotStamp, 2 * slotT.length);
+        slotAcc = new Float32Array(slotStamp.buffer);
+      }
     }
-    slotData[4 * s] = d.t;
-    slotData[4 * s + 2] = 0;
+    slotT[s] = d.t;
+    slotStamp[2 * s] = 0;
     slotDoc[s] = d;
     return s;
   }
@@ -310,7 +352,8 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
   // ---- vectors
   let packed: Float64Array = new Float64Array(256);
 
-  type Vectors = { fids: number[]; w: number[]; tfids: number[]; tw: number[]; post: number[]; postW: number[] };
+  type Vectors = { fids: Int32Array; w: Float32Array; tfids: Int32Array; tw: Float32Array; post: number[]; postW: number[] };
+  const arena = new Arena();
 
   function vectorize(f: ArticleFeatures): Vectors {
     const n = f.termIds.length;
@@ -326,7 +369,8 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       fids.push((view[i] - pos) / n);
       w.push(f.weights[pos]);
     }
-    countDf(fids);
+    const fidsView = arena.ints(fids);
+    countDf(fidsView);
     const tfids: number[] = [];
     const tw: number[] = [];
     const post: number[] = [];
@@ -360,11 +404,11 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       post[k] = fids[i];
       postW.push(w[i]);
     }
-    return { fids, w, tfids, tw, post, postW };
+    return { fids: fidsView, w: arena.floats(w), tfids: arena.ints(tfids), tw: arena.floats(tw), post, postW };
   }
 
   // ---- exact similarity: merge of two sorted sparse vectors (sequential memory access)
-  function dot(af: number[], aw: number[], bf: number[], bw: number[]): number {
+  function dot(af: Int32Array, aw: Float32Array, bf: Int32Array, bw: Float32Array): number {
     let i = 0;
     let j = 0;
     let s = 0;
@@ -398,7 +442,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function candidates(q: DocEntry, titleLength: number): Candidate[] {
     if (++stamp === 0x7fffffff) {
-      for (let i = 2; i < slotData.length; i += 4) slotData[i] = 0;
+      for (let i = 0; i < slotStamp.length; i += 2) slotStamp[i] = 0;
       stamp = 1;
     }
     const t = q.t;
@@ -430,7 +474,9 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     let nTouched = 0;
     let visited = 0;
     const blk = store.blk;
-    const sd = slotData;
+    const blkW = store.blkW;
+    const ss = slotStamp;
+    const sa = slotAcc;
     for (let r = 0; r < n; r++) {
       // articles not seen yet can no longer reach the threshold: the candidates are complete
       if (rest[r] < opt.threshold) break;
@@ -449,16 +495,14 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
         for (; off < end; off++) {
           const s = blk[base + 2 * off];
           if (s === NO_BLOCK) continue;
-          const k = 4 * s;
-          if (sd[k + 2] !== stamp) {
-            const dt = sd[k] - t;
-            if (dt > windowMs || dt < -windowMs) continue;
-            sd[k + 2] = stamp;
-            sd[k + 1] = 0;
+          const k = 2 * s;
+          if (ss[k] !== stamp) {
+            ss[k] = stamp;
+            sa[k + 1] = 0;
             if (nTouched === touched.length) touched = growInt32(touched, nTouched + 1);
             touched[nTouched++] = s;
           }
-          sd[k + 1] += qw * blk[base + 2 * off + 1];
+          sa[k + 1] += qw * blkW[base + 2 * off + 1];
         }
         b = blk[b * BLOCK_STRIDE];
         off = 0;
@@ -470,8 +514,10 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     const topAcc: number[] = [];
     for (let k = 0; k < nTouched; k++) {
       const s = touched[k];
-      const a = sd[4 * s + 1];
+      const a = sa[2 * s + 1];
       if (a < floor || (top.length === K && a <= topAcc[K - 1])) continue;
+      const dt = slotT[s] - t; // only out-of-order input can put an indexed article outside the window
+      if (dt > windowMs || dt < -windowMs) continue;
       const d = slotDoc[s]!;
       let j = top.length < K ? top.length : K - 1;
       while (j > 0 && (topAcc[j - 1] < a || (topAcc[j - 1] === a && isBefore(d, top[j - 1])))) {

@@ -6,7 +6,9 @@
  *    feature index `fid`, keys and values interleaved (one probe = one line);
  *  - one 64-byte record per fid: term id, df, live postings, max weight,
  *    head/tail block of the postings chain;
- *  - postings as chains of 64-byte blocks of 3 entries (article slot, weight).
+ *  - postings as chains of 64-byte blocks of 7 entries (article slot as int32,
+ *    weight as float32 — postings weights only rank candidates, exact scores
+ *    come from the articles' own vectors).
  *
  * Hundreds of thousands of small JS arrays or objects would keep the garbage
  * collector busy and cost several cache misses per term; here an article's
@@ -29,9 +31,9 @@ const R_TAIL = 6;
 const R_TAIL_OFF = 7;
 const REC = 8;
 
-// block layout: [next, slot0, w0, slot1, w1, slot2, w2, unused]
-export const BLOCK_STRIDE = 8;
-export const BLOCK_ENTRIES = 3;
+// block layout (32-bit cells): [next, slot0, w0, slot1, w1, …, slot6, w6, unused]
+export const BLOCK_STRIDE = 16;
+export const BLOCK_ENTRIES = 7;
 const NONE = -1;
 
 export class FeatureStore {
@@ -43,8 +45,10 @@ export class FeatureStore {
   rec: Float64Array;
   private fidCount = 0;
   private freeFids: number[] = [];
-  /** Postings blocks, BLOCK_STRIDE numbers per block. */
-  blk: Float64Array;
+  /** Postings blocks, BLOCK_STRIDE 32-bit cells per block: int32 view (next, slots)… */
+  blk: Int32Array;
+  /** …and float32 view of the same memory (weights). */
+  blkW: Float32Array;
   private blockCount = 0;
   private freeBlock = NONE;
 
@@ -54,7 +58,8 @@ export class FeatureStore {
     this.hash = new Float64Array(cap * 2);
     this.hashMask = cap - 1;
     this.rec = new Float64Array(features * REC);
-    this.blk = new Float64Array(blocks * BLOCK_STRIDE);
+    this.blk = new Int32Array(blocks * BLOCK_STRIDE);
+    this.blkW = new Float32Array(this.blk.buffer);
   }
 
   /** Distinct terms tracked. */
@@ -194,9 +199,10 @@ export class FeatureStore {
     else {
       b = this.blockCount++;
       if ((b + 1) * BLOCK_STRIDE > this.blk.length) {
-        const blk = new Float64Array(this.blk.length * 2);
+        const blk = new Int32Array(this.blk.length * 2);
         blk.set(this.blk);
         this.blk = blk;
+        this.blkW = new Float32Array(blk.buffer);
       }
     }
     this.blk[b * BLOCK_STRIDE] = NONE;
@@ -227,7 +233,7 @@ export class FeatureStore {
     }
     const i = tb * BLOCK_STRIDE + 1 + 2 * off;
     this.blk[i] = slot;
-    this.blk[i + 1] = weight;
+    this.blkW[i + 1] = weight;
     this.rec[r + R_TAIL_OFF] = off + 1;
     this.rec[r + R_LIVE]++;
     if (weight > this.rec[r + R_MAXW]) this.rec[r + R_MAXW] = weight;

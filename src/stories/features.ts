@@ -12,8 +12,8 @@
  * readable text is available from `describeTerms` for debugging.
  */
 import { foldToken } from '../text/fold.js';
-import { forEachRawToken, scanTokens, tokenFlags, tokenKey } from '../text/tokenize.js';
-import { findProvinces, startsProvinceName } from './places.js';
+import { forEachTokenSpan, scanTokens, tokenFlags, tokenKey } from '../text/tokenize.js';
+import { findProvinces, startsProvinceName, startsRegionName } from './places.js';
 import { titleSignature, type TitleSignature } from './signature.js';
 import { STOPWORDS } from './stopwords.js';
 
@@ -87,11 +87,11 @@ interface TokenInfo {
   stop: boolean;
   /** May start a province name. */
   place: boolean;
+  /** May start a region name. */
+  region: boolean;
 }
 
 const TWO32 = 4294967296;
-const infoCache = new Map<string, TokenInfo>();
-const INFO_CACHE_LIMIT = 200_000;
 
 function hash1(s: string): number {
   let h = 0x811c9dc5;
@@ -136,112 +136,141 @@ function bigramId(a1: number, a2: number, b1: number, b2: number): number {
   return combine(mix(a1, b1, 0x2545f491), mix(a2, b2, 0x6a09e667));
 }
 
-/** Everything about one raw token, memoised: one lookup per token on the hot path. */
-function info(raw: string, numeric: boolean): TokenInfo {
-  let t = infoCache.get(raw);
-  if (t === undefined) {
-    const key = tokenKey(raw, numeric);
-    const h1 = hash1(key);
-    const h2 = hash2(key);
-    const folded = foldToken(key);
-    t = {
-      key,
-      folded,
-      flags: tokenFlags(raw, numeric),
-      id: combine(h1, h2),
-      h1,
-      h2,
-      stop: STOPWORDS.has(key),
-      place: startsProvinceName(folded),
-    };
-    if (infoCache.size >= INFO_CACHE_LIMIT) infoCache.clear();
-    infoCache.set(raw, t);
+function computeInfo(raw: string, numeric: boolean): TokenInfo {
+  const key = tokenKey(raw, numeric);
+  const h1 = hash1(key);
+  const h2 = hash2(key);
+  const folded = foldToken(key);
+  return {
+    key,
+    folded,
+    flags: tokenFlags(raw, numeric),
+    id: combine(h1, h2),
+    h1,
+    h2,
+    stop: STOPWORDS.has(key),
+    place: startsProvinceName(folded),
+    region: startsRegionName(folded),
+  };
+}
+
+// Token cache keyed by the token's characters in the scanned text: a hit costs one hash
+// over the characters and no string allocation. Cleared when half full.
+const SPAN_SIZE = 1 << 17;
+const SPAN_MASK = SPAN_SIZE - 1;
+const spanHash = new Int32Array(SPAN_SIZE);
+const spanRaw: (string | undefined)[] = new Array<string | undefined>(SPAN_SIZE).fill(undefined);
+const spanInfo: (TokenInfo | undefined)[] = new Array<TokenInfo | undefined>(SPAN_SIZE).fill(undefined);
+let spanCount = 0;
+
+function sameChars(raw: string, s: string, start: number, end: number, skip: number): boolean {
+  let k = 0;
+  for (let i = start; i < end; i++) {
+    if (i === skip) continue;
+    if (raw.charCodeAt(k++) !== s.charCodeAt(i)) return false;
   }
+  return true;
+}
+
+function infoForSpan(s: string, start: number, end: number, hyphenAt: number, numeric: boolean): TokenInfo {
+  let h = 0x811c9dc5;
+  let len = 0;
+  for (let i = start; i < end; i++) {
+    if (i === hyphenAt) continue;
+    h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    len++;
+  }
+  let c = (h ^ (h >>> 15)) & SPAN_MASK;
+  for (;;) {
+    const raw = spanRaw[c];
+    if (raw === undefined) break;
+    if (spanHash[c] === h && raw.length === len && sameChars(raw, s, start, end, hyphenAt)) return spanInfo[c]!;
+    c = (c + 1) & SPAN_MASK;
+  }
+  const raw = hyphenAt < 0 ? s.slice(start, end) : s.slice(start, hyphenAt) + s.slice(hyphenAt + 1, end);
+  const t = computeInfo(raw, numeric);
+  if ((spanCount + 1) * 2 > SPAN_SIZE) {
+    spanRaw.fill(undefined);
+    spanInfo.fill(undefined);
+    spanCount = 0;
+    c = (h ^ (h >>> 15)) & SPAN_MASK;
+  }
+  spanHash[c] = h;
+  spanRaw[c] = raw;
+  spanInfo[c] = t;
+  spanCount++;
   return t;
 }
 
 function tokenInfos(text: string, max: number): TokenInfo[] {
   const out: TokenInfo[] = [];
-  forEachRawToken(text, (raw, numeric) => {
-    if (out.length < max) out.push(info(raw, numeric));
+  forEachTokenSpan(text, (s, start, end, hyphenAt, numeric) => {
+    if (out.length < max) out.push(infoForSpan(s, start, end, hyphenAt, numeric));
   });
   return out;
 }
 
-// ---- per-call accumulation table (open addressing on the low 32 bits; reset by generation)
+// ---- per-call term accumulation: scratch typed arrays and an open-addressing table on the
+// low bits of the term id, reset by bumping a generation counter (no clearing, no allocation)
 
-let tableSize = 1024;
-let slotIds = new Float64Array(tableSize);
-let slotGen = new Uint32Array(tableSize);
-let slotPos = new Int32Array(tableSize);
-let generation = 0;
+/** Headline tokens beyond this are ignored (a "headline" that long is not one). */
+const MAX_TITLE_TOKENS = 64;
+const BAG_CAPACITY = 512; // > 2 × (MAX_TITLE_TOKENS + maxSummaryTokens) + places, for the default options
+const BAG_TABLE = 2048;
+const BAG_MASK = BAG_TABLE - 1;
+const bagSlotIds = new Float64Array(BAG_TABLE);
+const bagSlotGen = new Uint32Array(BAG_TABLE);
+const bagSlotPos = new Int32Array(BAG_TABLE);
+const bag = { ids: new Float64Array(BAG_CAPACITY), weights: new Float64Array(BAG_CAPACITY), lookup: new Uint8Array(BAG_CAPACITY), count: 0, generation: 0 };
 
-class TermBag {
-  ids: number[] = [];
-  weights: number[] = [];
-  lookup: boolean[] = [];
-
-  constructor() {
-    generation++;
-    if (generation === 0xffffffff) {
-      slotGen.fill(0);
-      generation = 1;
-    }
-  }
-
-  add(id: number, w: number, lookup: boolean): void {
-    if (this.ids.length * 2 >= tableSize) this.grow();
-    const mask = tableSize - 1;
-    let s = (id >>> 0) & mask;
-    for (;;) {
-      if (slotGen[s] !== generation) {
-        slotGen[s] = generation;
-        slotIds[s] = id;
-        slotPos[s] = this.ids.length;
-        this.ids.push(id);
-        this.weights.push(w);
-        this.lookup.push(lookup);
-        return;
-      }
-      if (slotIds[s] === id) {
-        this.weights[slotPos[s]] += w;
-        if (lookup) this.lookup[slotPos[s]] = true;
-        return;
-      }
-      s = (s + 1) & mask;
-    }
-  }
-
-  private grow(): void {
-    tableSize *= 2;
-    slotIds = new Float64Array(tableSize);
-    slotGen = new Uint32Array(tableSize);
-    slotPos = new Int32Array(tableSize);
-    generation = 1;
-    const ids = this.ids;
-    const weights = this.weights;
-    const lookup = this.lookup;
-    this.ids = [];
-    this.weights = [];
-    this.lookup = [];
-    for (let i = 0; i < ids.length; i++) this.add(ids[i], weights[i], lookup[i]);
+function bagReset(): void {
+  bag.count = 0;
+  if (++bag.generation === 0xffffffff) {
+    bagSlotGen.fill(0);
+    bag.generation = 1;
   }
 }
 
-function addTokens(bag: TermBag, tokens: readonly TokenInfo[], w: number, lookupUnigrams: boolean): void {
+function bagAdd(id: number, w: number, lookup: boolean): void {
+  const gen = bag.generation;
+  let s = (id >>> 0) & BAG_MASK;
+  for (;;) {
+    if (bagSlotGen[s] !== gen) {
+      if (bag.count === BAG_CAPACITY) return; // only with a huge maxSummaryTokens: extra terms are dropped
+      bagSlotGen[s] = gen;
+      bagSlotIds[s] = id;
+      const pos = bag.count++;
+      bagSlotPos[s] = pos;
+      bag.ids[pos] = id;
+      bag.weights[pos] = w;
+      bag.lookup[pos] = lookup ? 1 : 0;
+      return;
+    }
+    if (bagSlotIds[s] === id) {
+      const pos = bagSlotPos[s];
+      bag.weights[pos] += w;
+      if (lookup) bag.lookup[pos] = 1;
+      return;
+    }
+    s = (s + 1) & BAG_MASK;
+  }
+}
+
+function addTokens(tokens: readonly TokenInfo[], w: number, lookupUnigrams: boolean): void {
   let prev: TokenInfo | null = null;
-  for (const t of tokens) {
-    if (!t.stop) bag.add(t.id, w, lookupUnigrams);
-    if (prev !== null && !(t.stop && prev.stop)) bag.add(bigramId(prev.h1, prev.h2, t.h1, t.h2), w, true);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t.stop) bagAdd(t.id, w, lookupUnigrams);
+    if (prev !== null && !(t.stop && prev.stop)) bagAdd(bigramId(prev.h1, prev.h2, t.h1, t.h2), w, true);
     prev = t;
   }
 }
 
 const placeTermIds = new Map<string, number>();
 
-function addPlaces(bag: TermBag, tokens: readonly TokenInfo[], w: number): void {
+function addPlaces(tokens: readonly TokenInfo[], w: number): void {
   let any = false;
-  for (const t of tokens) if (t.place) any = true;
+  for (let i = 0; i < tokens.length; i++) if (tokens[i].place) any = true;
   if (!any) return;
   const found = findProvinces(
     tokens.map((t) => t.folded),
@@ -250,21 +279,30 @@ function addPlaces(bag: TermBag, tokens: readonly TokenInfo[], w: number): void 
   for (const p of found) {
     let id = placeTermIds.get(p);
     if (id === undefined) placeTermIds.set(p, (id = termId('@' + p)));
-    bag.add(id, w, true);
+    bagAdd(id, w, true);
   }
 }
 
 /** Extract clustering features from an article's headline and lead. Pure and deterministic. */
 export function extractFeatures(title: string, summary: string | null, options: FeatureOptions = DEFAULT_FEATURE_OPTIONS): ArticleFeatures {
-  const t = tokenInfos(title, Infinity);
-  const bag = new TermBag();
-  addTokens(bag, t, options.titleWeight, true);
-  addPlaces(bag, t, options.titleWeight);
-  const titleTermCount = bag.ids.length;
+  const t = tokenInfos(title, MAX_TITLE_TOKENS);
+  bagReset();
+  addTokens(t, options.titleWeight, true);
+  addPlaces(t, options.titleWeight);
+  const titleTermCount = bag.count;
   if (summary) {
     const s = tokenInfos(stripLeadByline(summary), options.maxSummaryTokens);
-    addTokens(bag, s, 1, false);
-    addPlaces(bag, s, 1);
+    addTokens(s, 1, false);
+    addPlaces(s, 1);
+  }
+  const n = bag.count;
+  const termIds: number[] = new Array<number>(n);
+  const weights: number[] = new Array<number>(n);
+  const lookup: boolean[] = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) {
+    termIds[i] = bag.ids[i];
+    weights[i] = bag.weights[i];
+    lookup[i] = bag.lookup[i] === 1;
   }
   const keys: string[] = [];
   const folded: string[] = [];
@@ -277,11 +315,11 @@ export function extractFeatures(title: string, summary: string | null, options: 
   return {
     titleKey: folded.join(' '),
     titleLength: t.length,
-    termIds: bag.ids,
-    weights: bag.weights,
+    termIds,
+    weights,
     titleTermCount,
-    lookup: bag.lookup,
-    signature: titleSignature(keys, folded, flags),
+    lookup,
+    signature: titleSignature(keys, folded, flags, t.some((x) => x.place), t.some((x) => x.region)),
   };
 }
 

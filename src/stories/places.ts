@@ -160,6 +160,11 @@ export function startsProvinceName(folded: string): boolean {
   return provinceIndex.has(folded);
 }
 
+/** Whether an accent-folded syllable can start a region name. */
+export function startsRegionName(folded: string): boolean {
+  return regionIndex.has(folded);
+}
+
 /** Region ids ("north", "central", "south", …) named in a token sequence. */
 export function findRegions(folded: readonly string[], flags: readonly number[]): string[] {
   return scan(regionIndex, folded, flags);

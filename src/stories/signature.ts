@@ -64,8 +64,16 @@ function normaliseNumber(v: string): string {
  * @param keys match-key tokens (`scanTokens(title).keys`)
  * @param folded the same tokens accent-folded
  * @param flags token flags from `scanTokens`
+ * @param mayNameProvince false when no token can start a province name (skips the gazetteer scan)
+ * @param mayNameRegion false when no token can start a region name
  */
-export function titleSignature(keys: readonly string[], folded: readonly string[], flags: readonly number[]): TitleSignature {
+export function titleSignature(
+  keys: readonly string[],
+  folded: readonly string[],
+  flags: readonly number[],
+  mayNameProvince = true,
+  mayNameRegion = true,
+): TitleSignature {
   const dates: string[] = [];
   const years: string[] = [];
   const numbers: NumberMention[] = [];
@@ -112,7 +120,13 @@ export function titleSignature(keys: readonly string[], folded: readonly string[
       after: suffix ? '#' + suffix : next,
     });
   }
-  return { dates, years, numbers, provinces: findProvinces(folded, flags), regions: findRegions(folded, flags) };
+  return {
+    dates,
+    years,
+    numbers,
+    provinces: mayNameProvince ? findProvinces(folded, flags) : [],
+    regions: mayNameRegion ? findRegions(folded, flags) : [],
+  };
 }
 
 export function isEmptySignature(s: TitleSignature): boolean {

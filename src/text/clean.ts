@@ -24,12 +24,28 @@ export function normalizeDisplay(text: string): string {
   return s;
 }
 
+const NEEDS_NFC = 1;
+const NEEDS_STRIP = 2;
+const NEEDS_ETH = 4;
+
 /**
  * Cleaned text used before matching: display normalisation plus
  * U+00D0/U+00F0 (Eth, often typed for "Đ"/"đ") mapped to Đ/đ.
+ * One pass over the text decides what needs doing (usually nothing).
  */
 export function normalizeForMatching(text: string): string {
-  let s = normalizeDisplay(text);
-  if (s.indexOf('\u00D0') >= 0 || s.indexOf('\u00F0') >= 0) s = s.replace(/\u00D0/g, '\u0110').replace(/\u00F0/g, '\u0111');
+  let needs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xad) continue;
+    if (c >= 0x300 && c <= 0x36f) needs |= NEEDS_NFC;
+    else if (c === 0xad || (c >= 0x200b && c <= 0x200f) || c === 0x2060 || c === 0xfeff) needs |= NEEDS_STRIP;
+    else if (c === 0xd0 || c === 0xf0) needs |= NEEDS_ETH;
+  }
+  if (needs === 0) return text;
+  let s = text;
+  if (needs & NEEDS_STRIP) s = s.replace(INVISIBLE, '');
+  if (needs & NEEDS_NFC) s = s.normalize('NFC');
+  if (needs & NEEDS_ETH) s = s.replace(/\u00D0/g, '\u0110').replace(/\u00F0/g, '\u0111');
   return s;
 }

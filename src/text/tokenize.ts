@@ -106,6 +106,21 @@ export function tokenFlags(raw: string, numeric: boolean): number {
  * `numeric` tells whether it contains a digit. See `tokenKey`, `tokenFlags`.
  */
 export function forEachRawToken(text: string, onToken: (raw: string, numeric: boolean) => void): void {
+  forEachTokenSpan(text, (s, start, end, hyphenAt, numeric) =>
+    onToken(hyphenAt < 0 ? s.slice(start, end) : s.slice(start, hyphenAt) + s.slice(hyphenAt + 1, end), numeric),
+  );
+}
+
+/**
+ * Lowest-level scan, without allocating token strings: calls
+ * `onSpan(s, start, end, hyphenAt, numeric)` for each token, where `s` is the
+ * cleaned text, the raw token is `s.slice(start, end)` minus the character at
+ * `hyphenAt` (−1 when none: "U-21" → "U21").
+ */
+export function forEachTokenSpan(
+  text: string,
+  onSpan: (s: string, start: number, end: number, hyphenAt: number, numeric: boolean) => void,
+): void {
   const s = normalizeForMatching(text);
   const n = s.length;
   let i = 0;
@@ -154,7 +169,7 @@ export function forEachRawToken(text: string, onToken: (raw: string, numeric: bo
         break;
       }
     }
-    onToken(hyphenAt < 0 ? s.slice(start, i) : s.slice(start, hyphenAt) + s.slice(hyphenAt + 1, i), hasDigit);
+    onSpan(s, start, i, hyphenAt, hasDigit);
   }
 }
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClusterer, type ClusterDoc } from '../../src/stories/cluster.js';
 import { evaluateClustering, pairwiseScores, parseLabelledJsonl } from '../../src/stories/evaluate.js';
-import { extractFeatures, stripLeadByline, termId } from '../../src/stories/features.js';
+import { describeTerms, extractFeatures, stripLeadByline, termId } from '../../src/stories/features.js';
 
 const fixture = parseLabelledJsonl(readFileSync(fileURLToPath(new URL('../fixtures/stories-labelled.jsonl', import.meta.url)), 'utf8'));
 
@@ -140,6 +140,16 @@ describe('features', () => {
     expect(a.termIds).toContain(termId('vàng'));
     expect(a.termIds.every((id) => Number.isSafeInteger(id) && id >= 0)).toBe(true);
     expect(a.signature.dates).toEqual(['28/8']);
+  });
+
+  it('describes every term id it extracts', () => {
+    const title = 'TP.HCM: Giá vàng hôm nay 28/8 tăng mạnh';
+    const lead = 'TTO - Sáng 28/8, giá vàng nhẫn tại TP.HCM tăng 300.000 đồng.';
+    const names = describeTerms(title, lead);
+    const f = extractFeatures(title, lead);
+    for (const id of f.termIds) expect(names.has(id)).toBe(true);
+    expect([...names.values()]).toContain('giá vàng');
+    expect([...names.values()]).toContain('@hcm');
   });
 
   it('adds one canonical term for every spelling of a province', () => {
