@@ -1,13 +1,14 @@
 /**
- * npm run conformance [-- --corpus DIR] [-- --report FILE] [-- --only SUBSTRING] [-- --verbose]
+ * npm run conformance [-- --corpus DIR] [-- --report FILE] [-- --only SUBSTRING] [-- --verbose] [-- --record]
  *
  * Runs the ingest pipeline over feedparser's test corpus (default ../shared/corpora/feedparser
  * relative to the repository root), prints per-folder pass/fail/not-translatable counts and
- * totals, and writes the failures to conformance-report.txt.
+ * totals, and writes the failures to conformance-report.txt. --record writes the figures to
+ * test/conformance/recorded.json, the floor test/conformance/conformance.test.ts holds runs to.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatReport, formatTable, percent, runConformance } from './harness.js';
+import { figuresOf, formatReport, formatTable, percent, runConformance } from './harness.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,6 +36,8 @@ if (wf) console.log(`well-formed files ingested without error: ${wf.ingested}/${
 console.log(`translatable expectations that hold:     ${t.pass}/${t.pass + t.fail} (${percent(t.pass, t.pass + t.fail)}; target ≥ 95 %)`);
 console.log(`not translatable:                        ${t.untranslatable} (reasons in the report)`);
 console.log(`crashes (anything but a ParseError):     ${t.crashes}`);
+const onDropped = summary.results.flatMap((r) => r.checks.filter((c) => c.onDroppedItem));
+console.log(`checks on items normalizeFeed drops:    ${onDropped.length} (${onDropped.filter((c) => c.status === 'pass').length} pass; such items have no title, link or content)`);
 console.log(`${summary.results.length} files in ${seconds.toFixed(1)} s`);
 if (process.argv.includes('--verbose')) {
   for (const r of summary.results) {
@@ -44,4 +47,10 @@ if (process.argv.includes('--verbose')) {
 }
 writeFileSync(reportFile, formatReport(summary));
 console.log(`report: ${reportFile}`);
+if (process.argv.includes('--record')) {
+  if (only) throw new Error('--record needs the whole corpus (no --only)');
+  const recorded = resolve('test', 'conformance', 'recorded.json');
+  writeFileSync(recorded, `${JSON.stringify(figuresOf(summary), null, 2)}\n`);
+  console.log(`recorded: ${recorded}`);
+}
 if (t.crashes > 0) process.exitCode = 1;

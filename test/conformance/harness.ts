@@ -248,6 +248,26 @@ export function summarize(corpus: string, results: FileResult[]): ConformanceSum
   return { corpus, results, byFolder, byKind, total, wellformedWithoutSanitize, untranslatableReasons };
 }
 
+/** The figures a run is held to (test/conformance/recorded.json, written by `npm run conformance -- --record`). */
+export interface RecordedFigures {
+  wellformedFiles: number;
+  wellformedIngested: number;
+  translatable: number;
+  pass: number;
+  untranslatable: number;
+}
+
+export function figuresOf(s: ConformanceSummary): RecordedFigures {
+  const wf = s.byKind.get('wellformed') ?? emptyTally();
+  return {
+    wellformedFiles: wf.files,
+    wellformedIngested: wf.ingested,
+    translatable: s.total.pass + s.total.fail,
+    pass: s.total.pass,
+    untranslatable: s.total.untranslatable,
+  };
+}
+
 export function percent(n: number, d: number): string {
   return d === 0 ? '–' : `${((100 * n) / d).toFixed(1)} %`;
 }

@@ -365,7 +365,7 @@ function makeCheck(node: PyNode): Check {
           const ours = actual(model, ref);
           const theirs = expected(model, ref, literal);
           if (!same(ours, theirs)) {
-            const label = ref.label.replace('[N]', `[${ref.entry}]`);
+            const label = ref.scope === 'entry' ? ref.label.replace('entries[N]', `entries[${ref.entry}]`) : ref.label;
             const raw = literal.kind === 'str' && show(theirs) !== JSON.stringify(literal.value) ? ` (from ${pySource(literal)})` : '';
             failed.push(`${label}: ours ${show(ours)} ≠ expected ${show(theirs)}${raw}`);
           }
