@@ -266,6 +266,11 @@ async function main() {
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    'Reading the table: wall-clock tails include time the process spent descheduled while other work ran on the',
+    'two cores; the CPU time column of the cold row does not. The bare static server row is the ceiling this',
+    'machine and a single autocannon process reach for a body of this size (the server process has idle CPU',
+    'while autocannon saturates its core), so the cached-feed row is best read against it.',
+    '',
   ].join('\n');
   writeFileSync('test/bench/RESULTS-feeds.md', table);
   console.log('\nwrote test/bench/RESULTS-feeds.md');
