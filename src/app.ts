@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from './config/types.js';
+import { handleEmbed } from './embed/routes.js';
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from './graphql/server.js';
 import { createLimiter } from './ingest/limiter.js';
 import type { IngestContext, PollReport } from './ingest/pipeline.js';
@@ -103,6 +104,7 @@ function handleRequest(app: App, req: IncomingMessage, res: ServerResponse): voi
     void app.yoga.requestListener(req, res);
     return;
   }
+  if (path === '/embed.js' || path.startsWith('/embed/')) {
     handleEmbed(app, req, res);
     return;
   }
