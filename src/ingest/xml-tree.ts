@@ -76,6 +76,12 @@ function newScope(prefixes: Map<string, string>): Scope {
   return { prefixes, names: new Map() };
 }
 
+/**
+ * Deeper nesting is refused as malformed: no feed needs it, and the readers of the tree
+ * (XHTML re-serialisation) recurse.
+ */
+const MAX_DEPTH = 256;
+
 /** Elements whose whitespace-only text children carry nothing (indentation between elements). */
 const STRUCTURAL = new Set(['rss', 'channel', 'item', 'rdf:rdf', 'feed', 'entry', 'atom:feed', 'atom:entry', 'image', 'textinput', 'items', 'rdf:seq', 'media:group', 'atom:author']);
 const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
@@ -155,6 +161,7 @@ function build(xml: string, options: BuildOptions): XmlElement {
   };
 
   parser.on('opentag', (tag: SaxesTagPlain) => {
+    if (stack.length >= MAX_DEPTH) parser.fail(`elements nested more than ${MAX_DEPTH} deep`);
     const attrs = tag.attributes;
     // Namespace declarations and xml:base on this element.
     let prefixes: Map<string, string> | undefined;
@@ -226,8 +233,10 @@ function build(xml: string, options: BuildOptions): XmlElement {
   try {
     parser.write(xml).close();
   } catch (e) {
-    const err = (error ?? e) as Error;
-    throw new XmlSyntaxError(err.message, options.position ? parser.line : undefined, options.position ? parser.column : undefined);
+    // Only saxes' own errors (and the depth limit) are about the document; anything thrown by
+    // an onClose handler is a bug and stays what it is.
+    if (!error) throw e;
+    throw new XmlSyntaxError(error.message, options.position ? parser.line : undefined, options.position ? parser.column : undefined);
   }
   if (!root) throw new XmlSyntaxError('document must contain a root element.', undefined, undefined);
   return root;

@@ -626,6 +626,7 @@ describe('parseFeed: pathological prologs', () => {
     ['unterminated quotes in the subset', `<!DOCTYPE rss [<!ENTITY a "${'x'.repeat(200_000)}`],
     ['unterminated processing instruction', `<?xml version="1.0" ${'x'.repeat(200_000)}`],
     ['many unclosed CDATA sections', `<rss version="2.0"><channel><title>${'<![CDATA[&'.repeat(50_000)}`],
+    ['elements nested 100,000 deep', `<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="xhtml">${'<div>'.repeat(100_000)}x${'</div>'.repeat(100_000)}</content></entry></feed>`],
   ])('%s fails fast', async (_name, body) => {
     const started = performance.now();
     await expect(parseFeed(body, { url: URL_VNE })).rejects.toBeInstanceOf(ParseError);
