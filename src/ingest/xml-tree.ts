@@ -77,6 +77,12 @@ function newScope(prefixes: Map<string, string>): Scope {
 }
 
 /**
+ * Well-formedness errors saxes reports but reads through sensibly, and that rss-parser's sax
+ * let pass: "]]>" in text (kept as text) and a repeated attribute (the last one wins).
+ */
+const RECOVERABLE = /the string "\]\]>" is disallowed in char data|duplicate attribute/;
+
+/**
  * Deeper nesting is refused as malformed: no feed needs it, and the readers of the tree
  * (XHTML re-serialisation) recurse.
  */
@@ -136,6 +142,7 @@ function build(xml: string, options: BuildOptions): XmlElement {
 
   parser.on('error', (e) => {
     if (done || error) return; // junk after the root element is ignored
+    if (RECOVERABLE.test(e.message)) return; // saxes carries on with a sensible reading
     error = e;
     throw e;
   });

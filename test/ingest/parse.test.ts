@@ -330,6 +330,12 @@ describe('parseFeed: readings from feedparser\'s corpus', () => {
     expect(error.message).toMatch(/^XML error at line 1: Unclosed root tag/);
   });
 
+  it('reads through "]]>" in text and repeated attributes, as rss-parser did', async () => {
+    const feed = await parse('<rss><channel><item><title>a ]]> b</title><enclosure url="https://a.vn/1.mp3" url="https://a.vn/2.mp3"/></item></channel></rss>');
+    expect(feed.items[0].title).toBe('a ]]> b');
+    expect(feed.items[0].enclosures).toHaveLength(1);
+  });
+
   it('reads a feed that carries a stray XHTML DOCTYPE', async () => {
     const feed = await parse('<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://x/"><rss><channel><title>found</title></channel></rss>');
     expect(feed.title).toBe('found');
