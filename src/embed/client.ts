@@ -93,7 +93,12 @@ const WIDGET = String.raw`function ngWidget(root, cfg, initial) {
       for (i = 0; i < list.length; i++) {
         var old = list[i];
         if (old.s !== it.s) continue;
-        if (newer(old, rec)) return false;
+        if (newer(old, rec)) {
+          // An older report of a story already shown: it only adds its outlets.
+          old.o = union(old.o, it.outlets);
+          old.el.querySelector('.src').textContent = old.o.join(', ');
+          return false;
+        }
         rec.o = it.outlets = union(it.outlets, old.o);
         list.splice(i, 1); old.el.remove();
         break;
@@ -133,14 +138,15 @@ const WIDGET = String.raw`function ngWidget(root, cfg, initial) {
     return fetch(u, { headers: { accept: 'application/graphql-response+json, application/json' }, credentials: 'omit' })
       .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); });
   }
-  var busy = null;
+  var busy = null, again = false;
   function refresh() {
-    if (busy) return busy;
+    // One read at a time; a request during a read means something newer was stored: read once more after.
+    if (busy) { again = true; return busy; }
     var p = cfg.words
       ? get(cfg.data).then(function (d) { return d.items; })
       : get(gqlUrl(cfg.query, { f: cfg.filter, n: cfg.limit })).then(function (d) { return d.data.articles.edges.map(function (e) { return fromGql(e.node); }); });
     busy = p.then(function (items) { items.reverse().forEach(function (it) { add(it, true); }); }, function () {})
-      .then(function () { busy = null; });
+      .then(function () { busy = null; if (again) { again = false; refresh(); } });
     return busy;
   }
   function mode(m) { root.setAttribute('data-live', m); }

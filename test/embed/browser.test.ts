@@ -26,6 +26,7 @@ const LIVE_DEADLINE_MS = 5_000;
 const SLOW = { timeout: 120_000 };
 
 if (!hasChromium && !required) {
+  console.warn(`embed browser tests skipped: ${CHROMIUM} is missing — ${HOW_TO}`);
   describe('embed widget in Chromium', () => {
     it.skip(`skipped: ${CHROMIUM} is missing — ${HOW_TO}`, () => {});
   });
@@ -85,10 +86,11 @@ const attribute = (l: Locator, name: string, value: string | RegExp, timeout = P
     : expect.poll(() => l.getAttribute(name), { ...POLL, timeout }).toMatch(value);
 const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: POLL.timeout });
 
-function hostPage(app: string, options: { theme?: string; width?: number; query?: string }): string {
+function hostPage(app: string, options: { theme?: string; width?: number; feed?: string }): string {
   const theme = options.theme ?? 'light';
   const width = options.width ?? 380;
-  const query = options.query ?? '';
+  const path = options.feed ? options.feed : 'topics/cong-nghe';
+  const data = options.feed ? `data-feed="${options.feed}"` : 'data-topic="cong-nghe"';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Host page</title>
 <style>
@@ -104,8 +106,8 @@ function hostPage(app: string, options: { theme?: string; width?: number; query?
 <h1>Host page</h1>
 <ul class="ls"><li class="it" id="host-item">host item</li></ul>
 <div class="grid">
-  <div class="cell"><iframe id="frame" title="Tin công nghệ" src="${app}/embed/topics/cong-nghe?limit=5&amp;theme=${theme}${query}" width="${width}" height="620" style="border:0;display:block"></iframe></div>
-  <div class="cell" id="slot"><script src="${app}/embed.js" data-topic="cong-nghe" data-limit="5" data-theme="${theme}" async></script></div>
+  <div class="cell"><iframe id="frame" title="Tin công nghệ" src="${app}/embed/${path}?limit=5&amp;theme=${theme}" width="${width}" height="620" style="border:0;display:block"></iframe></div>
+  <div class="cell" id="slot"><script src="${app}/embed.js" ${data} data-limit="5" data-theme="${theme}" async></script></div>
 </div>
 </body></html>`;
 }
@@ -129,7 +131,7 @@ function browserSuite() {
         const theme = url.searchParams.get('theme') ?? 'light';
         const width = Number(url.searchParams.get('width') ?? 380);
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(hostPage(world.base, { theme, width }));
+        res.end(hostPage(world.base, { theme, width, feed: url.searchParams.get('feed') ?? undefined }));
       });
       await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
       hostBase = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
@@ -336,6 +338,29 @@ function browserSuite() {
       await page.clock.runFor(31_000);
       await text(framed.locator('li.it a.tt').first(), title, 15_000);
       await text(inline.locator('li.it a.tt').first(), title, 15_000);
+      await page.close();
+    });
+
+    it('keeps a curated feed with include words exact: re-reads the widget data instead of trusting the subscription', SLOW, async () => {
+      const { page, inline, framed } = await open('/?feed=xang-dien');
+      await live(framed);
+      await live(inline);
+      await text(inline.locator('h2'), 'Xăng & điện');
+      const n = ++published;
+      const match = `Giá xăng RON 95 giảm nhẹ (${n})`;
+      const other = `Robot hút bụi mới ra mắt (${n})`;
+      expect(
+        (
+          await world.publish([
+            { title: other, link: `https://vnexpress.net/robot-hut-bui-${n}.html`, minutesAgo: 0 },
+            { title: match, link: `https://vnexpress.net/gia-xang-${n}.html`, minutesAgo: 1 },
+          ])
+        ).new,
+      ).toBe(2);
+      await text(framed.locator('li.it a.tt').first(), match, LIVE_DEADLINE_MS);
+      await text(inline.locator('li.it a.tt').first(), match, LIVE_DEADLINE_MS);
+      const shown = [...(await readRows(framed)), ...(await readRows(inline))].map((r) => r.title);
+      expect(shown).not.toContain(other);
       await page.close();
     });
 
