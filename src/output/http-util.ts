@@ -77,8 +77,14 @@ const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{
  * and X-Forwarded-Proto when a TLS-terminating proxy sets it. X-Forwarded-Host is not trusted.
  */
 export function requestBase(req: IncomingMessage): string | null {
-  const host = req.headers.host;
-  if (!host || !HOST.test(host)) return null;
+  let host = req.headers.host;
+  if (host === undefined) {
+    // HTTP/1.0 may omit Host: name the address the request came in on.
+    const { localAddress, localPort } = req.socket;
+    if (!localAddress) return null;
+    host = `${localAddress.includes(':') ? `[${localAddress}]` : localAddress}:${localPort}`;
+  }
+  if (!HOST.test(host)) return null;
   const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim().toLowerCase();
   const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
   const proto = forwarded === 'https' || forwarded === 'http' ? forwarded : tls ? 'https' : 'http';

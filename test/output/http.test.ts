@@ -1,4 +1,5 @@
 import { get as httpGet } from 'node:http';
+import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -139,6 +140,17 @@ describe('feed routes', () => {
       expect(await res.text(), path).toMatch(new RegExp(`^bad parameter ${param}: `));
     }
     expect((await h.get('/feeds/topics/thoi-su.rss?limit=200&utm_source=x')).status).toBe(200);
+    const raw = (head: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(new URL(h.base).port), '127.0.0.1', () => socket.end(head));
+        let data = '';
+        socket.on('data', (d) => (data += d));
+        socket.on('close', () => resolve(data));
+      });
+    expect(await raw('GET /feeds/topics/thoi-su.json HTTP/1.1\r\nHost: evil.example/<x>\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1.1 400[\s\S]*bad Host header/);
+    const http10 = await raw('GET /feeds/topics/thoi-su.json HTTP/1.0\r\n\r\n');
+    expect(http10).toMatch(/^HTTP\/1.1 200/);
+    expect(http10).toContain(`"feed_url": "${h.base}/feeds/topics/thoi-su.json"`);
     expect((await h.get('/feeds/topics/thoi-su.rss', {}, 'POST')).status).toBe(405);
   });
 
