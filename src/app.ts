@@ -13,6 +13,7 @@ import { listTopics, syncConfig } from './store/sources.js';
 import { createTopicMatcher } from './ingest/topics.js';
 import { htmlToText } from './ingest/html-text.js';
 import { detectOriginalOutlet } from './stories/attribution.js';
+import { createStoryAssigner } from './stories/assigner.js';
 import type { ArticleInput } from './model/article.js';
 
 /** Settings that come from the environment or the command line; main.ts/cli.ts read them, nothing else does. */
@@ -63,6 +64,7 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
     },
     allowPrivateSources: settings.allowPrivateSources ?? false,
     matchTopics,
+    stories: await createStoryAssigner(store.db),
     originalOutlet: findOriginalOutlet,
     onStored: (report) => {
       for (const listener of listeners) listener(report);

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { StoryAssigner } from '../store/articles.js';
+import { listClusterSeed } from '../store/cluster-seed.js';
+import type { Database } from '../store/types.js';
+import { createClusterer, type ClusterOptions } from './cluster.js';
+
+/** Articles read back at start-up to warm the candidate index. */
+export const SEED_LIMIT = 50_000;
+
+/**
+ * The store-facing story assigner: an in-memory candidate index over the clustering
+ * window, warmed from the database so a restart keeps grouping new articles with the
+ * stories it already knows.
+ */
+export async function createStoryAssigner(db: Kysely<Database>, options: Partial<ClusterOptions> & { now?: number; seedLimit?: number } = {}): Promise<StoryAssigner> {
+  const clusterer = createClusterer(options);
+  const windowHours = options.windowHours ?? 72;
+  const since = (options.now ?? Date.now()) - windowHours * 3_600_000;
+  for (const row of await listClusterSeed(db, since, options.seedLimit ?? SEED_LIMIT)) {
+    clusterer.seed({ id: row.id, title: row.title, summary: row.summary, publishedAt: new Date(row.published_at) }, row.story_id);
+  }
+  return {
+    assign(doc) {
+      const { storyId, merged } = clusterer.assign(doc);
+      return { storyId, merged };
+    },
+  };
+}
