@@ -6,7 +6,7 @@ import {
   findArticlesByIds,
   listArticleSummaryPage,
   listArticlePagesByLink,
-  listSourcesOfArticles,
+  listSourceIdsOfArticles,
   listTopicsOfArticles,
   type ArticleFilterSpec,
   type ArticleListRow,
@@ -17,6 +17,7 @@ import {
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { parseLocalId } from './errors.js';
+import { loadRelated } from './related.js';
 import { ArticleFilter, resolveFilter, type ArticleFilterInput } from './filter.js';
 import { connectionComplexity, readWindow, toConnection, type ConnectionArgs, type ConnectionSource } from './pagination.js';
 import { Source } from './source.js';
@@ -26,7 +27,10 @@ import { Topic } from './topic.js';
 export const Article = builder.loadableNodeRef('Article', {
   id: { resolve: (article: ArticleListRow) => article.id, parse: parseLocalId },
   load: (ids: number[], ctx: GraphQLContext) => findArticlesByIds(ctx.db, ids),
-  sort: (article) => article.id,
+  // Rows any resolver returns (lists, pages) land in the loader too, so later loads by id reuse them.
+  toKey: (article) => article.id,
+  sort: true,
+  cacheResolved: true,
 });
 
 Article.implement({
@@ -60,10 +64,8 @@ Article.implement({
       type: Source,
       description: 'Every outlet whose feed lists the article, the first one first.',
       complexity: { field: 1, multiplier: 3 },
-      load: async (ids: number[], ctx) => {
-        const map = await listSourcesOfArticles(ctx.db, ids);
-        return ids.map((id) => map.get(id) ?? []);
-      },
+      // The first source stays first (the ids come in that order).
+      load: async (ids: number[], ctx) => loadRelated(ids, await listSourceIdsOfArticles(ctx.db, ids), Source.getDataloader(ctx)),
       resolve: (a) => a.id,
     }),
     topics: t.loadableList({

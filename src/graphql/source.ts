@@ -24,7 +24,10 @@ export const sourcesBySlug = createContextCache(
 export const Source = builder.loadableNodeRef('Source', {
   id: { resolve: (source: SourceRow) => source.id, parse: parseLocalId },
   load: (ids: number[], ctx: GraphQLContext) => findSourcesByIds(ctx.db, ids),
-  sort: (source) => source.id,
+  // Rows any resolver returns (lists, pages) land in the loader too, so later loads by id reuse them.
+  toKey: (source) => source.id,
+  sort: true,
+  cacheResolved: true,
 });
 
 export const SourceOrigin = builder.enumType('SourceOrigin', {

@@ -1,10 +1,11 @@
 import type { Keyset, PageWindow } from '../store/article-queries.js';
-import { countStories, findStoriesByIds, listArticleSummariesOfStories, listSourcesOfStories, listStoryPage, listTopicsOfStories } from '../store/story-queries.js';
-import type { StoryRow } from '../store/types.js';
+import { countStories, findStoriesByIds, listArticleSummariesOfStories, listSourceIdsOfStories, listStoryPage, listTopicIdsOfStories } from '../store/story-queries.js';
+import type { SourceRow, StoryRow, TopicRow } from '../store/types.js';
 import { Article } from './article.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { parseLocalId } from './errors.js';
+import { loadRelated } from './related.js';
 import { ArticleFilter, resolveFilter, type ArticleFilterInput } from './filter.js';
 import { connectionComplexity, readWindow, toConnection, type ConnectionArgs } from './pagination.js';
 import { Source } from './source.js';
@@ -43,20 +44,16 @@ Story.implement({
       type: Source,
       description: 'The distinct outlets that carried the story, by name.',
       complexity: { field: 1, multiplier: 5 },
-      load: async (ids: number[], ctx) => {
-        const map = await listSourcesOfStories(ctx.db, ids);
-        return ids.map((id) => map.get(id) ?? []);
-      },
+      load: async (ids: number[], ctx) =>
+        loadRelated(ids, await listSourceIdsOfStories(ctx.db, ids), Source.getDataloader(ctx), (x: SourceRow, y: SourceRow) => (x.name < y.name ? -1 : x.name > y.name ? 1 : x.id - y.id)),
       resolve: (s) => s.id,
     }),
     topics: t.loadableList({
       type: Topic,
       description: 'Every topic any of its articles is filed under.',
       complexity: { field: 1, multiplier: 5 },
-      load: async (ids: number[], ctx) => {
-        const map = await listTopicsOfStories(ctx.db, ids);
-        return ids.map((id) => map.get(id) ?? []);
-      },
+      load: async (ids: number[], ctx) =>
+        loadRelated(ids, await listTopicIdsOfStories(ctx.db, ids), Topic.getDataloader(ctx), (x: TopicRow, y: TopicRow) => (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0)),
       resolve: (s) => s.id,
     }),
   }),

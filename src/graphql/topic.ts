@@ -23,7 +23,10 @@ export const topicsBySlug = createContextCache(
 export const Topic = builder.loadableNodeRef('Topic', {
   id: { resolve: (topic: TopicRow) => topic.id, parse: parseLocalId },
   load: (ids: number[], ctx: GraphQLContext) => findTopicsByIds(ctx.db, ids),
-  sort: (topic) => topic.id,
+  // Rows any resolver returns (lists, pages) land in the loader too, so later loads by id reuse them.
+  toKey: (topic) => topic.id,
+  sort: true,
+  cacheResolved: true,
 });
 
 Topic.implement({

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Store } from './database.js';
+import { findSourcesByIds } from './sources.js';
 import type { ArticleRow, Database, SourceRow, TopicRow } from './types.js';
 
 /**
@@ -418,25 +419,38 @@ export async function filterArticles(db: Kysely<Database>, ids: readonly number[
   return rows.sort((x, y) => y.published_at - x.published_at || y.id - x.id);
 }
 
-/** Every source that lists each article, the one that first delivered it first, then by slug; one statement. */
+/** Every source that lists each article, the one that first delivered it first, then by slug (two statements). */
 export async function listSourcesOfArticles(db: Kysely<Database>, articleIds: readonly number[]): Promise<Map<number, SourceRow[]>> {
+  const idsByArticle = await listSourceIdsOfArticles(db, articleIds);
+  const rows = new Map((await findSourcesByIds(db, [...new Set([...idsByArticle.values()].flat())])).map((row) => [row.id, row]));
   const map = new Map<number, SourceRow[]>();
+  for (const [articleId, [first, ...others]] of idsByArticle) {
+    const rest = others.map((id) => rows.get(id)).filter((row) => row !== undefined);
+    rest.sort((x, y) => (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0));
+    const head = rows.get(first);
+    map.set(articleId, head ? [head, ...rest] : rest);
+  }
+  return map;
+}
+
+/**
+ * The ids of the sources that list each article, the one that first delivered it first; one
+ * statement over the link table and primary keys. Callers load the rows through their loader.
+ */
+export async function listSourceIdsOfArticles(db: Kysely<Database>, articleIds: readonly number[]): Promise<Map<number, number[]>> {
+  const map = new Map<number, number[]>();
   for (const chunk of chunks([...new Set(articleIds)])) {
     const rows = await db
       .selectFrom('article_sources as l')
-      .innerJoin('sources as s', 's.id', 'l.source_id')
       .innerJoin('articles as a', 'a.id', 'l.article_id')
-      .select(['l.article_id as link_article_id', sql<number>`case when a.source_id = s.id then 0 else 1 end`.as('link_rank')])
-      .selectAll('s')
+      .select(['l.article_id', 'l.source_id', 'a.source_id as first_source_id'])
       .where('l.article_id', 'in', chunk)
-      .orderBy('l.article_id')
-      .orderBy('link_rank')
-      .orderBy('s.slug')
       .execute();
-    for (const { link_article_id, link_rank: _rank, ...source } of rows) {
-      const list = map.get(link_article_id) ?? [];
-      list.push(source);
-      map.set(link_article_id, list);
+    for (const row of rows) {
+      const list = map.get(row.article_id) ?? [];
+      if (row.source_id === row.first_source_id) list.unshift(row.source_id);
+      else list.push(row.source_id);
+      map.set(row.article_id, list);
     }
   }
   return map;

@@ -1,5 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { articleConditions, articleListColumns, keysetConditions, type ArticleColumns, type ArticleFilterSpec, type ArticleListRow, type Page, type PageWindow } from './article-queries.js';
+import { findTopicsByIds } from './catalog-queries.js';
+import { findSourcesByIds } from './sources.js';
 import type { ArticleRow, Database, SourceRow, StoryRow, TopicRow } from './types.js';
 
 /**
@@ -109,51 +111,70 @@ async function articlesOfStories(db: Kysely<Database>, storyIds: readonly number
   return map;
 }
 
-/** The distinct outlets that carried each story, by name, one statement. */
-export async function listSourcesOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, SourceRow[]>> {
-  const map = new Map<number, SourceRow[]>();
+/**
+ * The ids of the distinct outlets that carried each story, one statement. Cheaper than
+ * listSourcesOfStories (DISTINCT over whole source rows sorts every column); callers load the
+ * rows through their source loader.
+ */
+export async function listSourceIdsOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, number[]>> {
+  const map = new Map<number, number[]>();
   const ids = [...new Set(storyIds)];
   if (ids.length === 0) return map;
   const rows = await db
     .selectFrom('articles as a')
     .innerJoin('article_sources as l', 'l.article_id', 'a.id')
-    .innerJoin('sources as s', 's.id', 'l.source_id')
-    .select('a.story_id as link_story_id')
-    .selectAll('s')
+    .select(['a.story_id', 'l.source_id'])
     .distinct()
     .where('a.story_id', 'in', ids)
-    .orderBy('a.story_id')
-    .orderBy('s.name')
-    .orderBy('s.id')
     .execute();
-  for (const { link_story_id, ...source } of rows) {
-    const list = map.get(link_story_id) ?? [];
-    list.push(source);
-    map.set(link_story_id, list);
+  for (const row of rows) {
+    const list = map.get(row.story_id) ?? [];
+    list.push(row.source_id);
+    map.set(row.story_id, list);
   }
   return map;
 }
 
-/** The union of each story's articles' topics, by slug, one statement. */
-export async function listTopicsOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, TopicRow[]>> {
-  const map = new Map<number, TopicRow[]>();
+/** The ids of every topic any of each story's articles is filed under, one statement. */
+export async function listTopicIdsOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, number[]>> {
+  const map = new Map<number, number[]>();
   const ids = [...new Set(storyIds)];
   if (ids.length === 0) return map;
   const rows = await db
     .selectFrom('articles as a')
     .innerJoin('article_topics as l', 'l.article_id', 'a.id')
-    .innerJoin('topics as t', 't.id', 'l.topic_id')
-    .select('a.story_id as link_story_id')
-    .selectAll('t')
+    .select(['a.story_id', 'l.topic_id'])
     .distinct()
     .where('a.story_id', 'in', ids)
-    .orderBy('a.story_id')
-    .orderBy('t.slug')
     .execute();
-  for (const { link_story_id, ...topic } of rows) {
-    const list = map.get(link_story_id) ?? [];
-    list.push(topic);
-    map.set(link_story_id, list);
+  for (const row of rows) {
+    const list = map.get(row.story_id) ?? [];
+    list.push(row.topic_id);
+    map.set(row.story_id, list);
+  }
+  return map;
+}
+
+/** The distinct outlets that carried each story, by name (two statements: ids, then rows). */
+export async function listSourcesOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, SourceRow[]>> {
+  const idsByStory = await listSourceIdsOfStories(db, storyIds);
+  const rows = new Map((await findSourcesByIds(db, [...new Set([...idsByStory.values()].flat())])).map((row) => [row.id, row]));
+  const map = new Map<number, SourceRow[]>();
+  for (const [storyId, ids] of idsByStory) {
+    const sources = ids.map((id) => rows.get(id)).filter((row) => row !== undefined);
+    map.set(storyId, sources.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : x.id - y.id)));
+  }
+  return map;
+}
+
+/** The union of each story's articles' topics, by slug (two statements: ids, then rows). */
+export async function listTopicsOfStories(db: Kysely<Database>, storyIds: readonly number[]): Promise<Map<number, TopicRow[]>> {
+  const idsByStory = await listTopicIdsOfStories(db, storyIds);
+  const rows = new Map((await findTopicsByIds(db, [...new Set([...idsByStory.values()].flat())])).map((row) => [row.id, row]));
+  const map = new Map<number, TopicRow[]>();
+  for (const [storyId, ids] of idsByStory) {
+    const topics = ids.map((id) => rows.get(id)).filter((row) => row !== undefined);
+    map.set(storyId, topics.sort((x, y) => (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0)));
   }
   return map;
 }
