@@ -81,7 +81,10 @@ export interface ClusterOptions {
    * last this-many articles (stable statistics for sparse streams).
    */
   dfHorizon: number;
-  /** Postings entries visited per lookup, rarest terms first (common terms are still used for scoring). */
+  /**
+   * Postings entries visited per lookup, rarest terms first; a term whose postings would exceed
+   * what is left is too common to find candidates (it still counts in scores). Bounds the cost.
+   */
   lookupBudget: number;
   /** Candidates scored exactly per lookup (best partial matches). */
   maxCandidates: number;
@@ -124,7 +127,31 @@ interface Story {
   id: number;
   firstAt: number;
   /** Members inside the window. */
-  members: DocEntry[];
+  members: Set<DocEntry>;
+  /** Distinct headline signatures of the members, with counts: vetoes cost O(distinct facts), not O(members). */
+  sigs: Map<string, { sig: TitleSignature; n: number }>;
+}
+
+function newStory(id: number, firstAt: number): Story {
+  return { id, firstAt, members: new Set(), sigs: new Map() };
+}
+
+function addMember(st: Story, d: DocEntry): void {
+  st.members.add(d);
+  d.story = st;
+  if (d.sigKey !== null) {
+    const e = st.sigs.get(d.sigKey);
+    if (e) e.n++;
+    else st.sigs.set(d.sigKey, { sig: d.signature!, n: 1 });
+  }
+}
+
+function removeMember(st: Story, d: DocEntry): void {
+  if (!st.members.delete(d)) return;
+  if (d.sigKey !== null) {
+    const e = st.sigs.get(d.sigKey)!;
+    if (--e.n === 0) st.sigs.delete(d.sigKey);
+  }
 }
 
 interface DocEntry {
@@ -142,6 +169,7 @@ interface DocEntry {
   postW: number[]; // their weights
   titleKey: string;
   signature: TitleSignature | null; // null when empty
+  sigKey: string | null; // serialised signature
 }
 
 interface Candidate {
@@ -328,9 +356,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     slotDoc[slot] = null;
     freeSlots.push(slot);
     d.slot = -1;
-    const members = d.story.members;
-    const k = members.indexOf(d);
-    if (k >= 0) members.splice(k, 1);
+    removeMember(d.story, d);
     const same = byTitle.get(d.titleKey);
     if (same) {
       const j = same.indexOf(d);
@@ -342,7 +368,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
   function index(d: DocEntry): void {
     d.slot = allocSlot(d);
     for (let i = 0; i < d.post.length; i++) store.push(d.post[i], d.slot, d.postW[i]);
-    d.story.members.push(d);
+    addMember(d.story, d);
     const same = byTitle.get(d.titleKey);
     if (same) same.push(d);
     else byTitle.set(d.titleKey, [d]);
@@ -484,7 +510,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       const fid = q.post[i];
       const len = store.live(fid);
       if (len === 0) continue;
-      if (visited > 0 && visited + len > opt.lookupBudget) break;
+      if (visited + len > opt.lookupBudget) break; // this term and all later ones are too common to identify anything
       visited += len;
       const qw = q.postW[i];
       let b = store.head(fid);
@@ -535,9 +561,13 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     if (titleLength >= opt.minExactTitleTokens) {
       const same = byTitle.get(q.titleKey);
       if (same) {
-        for (const d of same) {
+        // the most recent copies suffice (they normally all belong to one story)
+        let taken = 0;
+        for (let k = same.length - 1; k >= 0 && taken < opt.maxCandidates; k--) {
+          const d = same[k];
           const dt = d.t - t;
           if (dt > windowMs || dt < -windowMs) continue;
+          taken++;
           const c = out.find((x) => x.doc === d);
           if (c) {
             c.score = 1;
@@ -580,10 +610,10 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
   /** Mean similarity to the story's `linkageSize` most similar members. */
   function linkage(q: DocEntry, g: StoryLink): number {
     const members = g.story.members;
-    const k = Math.min(opt.linkageSize, members.length);
+    const k = Math.min(opt.linkageSize, members.size);
     if (k === 0) return 0;
     const sims: number[] = [];
-    if (members.length <= opt.linkageSize) {
+    if (members.size <= opt.linkageSize) {
       for (const m of members) sims.push(g.scores.get(m) ?? similarity(m, q));
     } else {
       // large story: members that are not candidates are far below the threshold
@@ -597,12 +627,12 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function storyConflicts(story: Story, sig: TitleSignature | null): boolean {
     if (!sig) return false;
-    for (const m of story.members) if (m.signature && vetoes(m.signature, sig)) return true;
+    for (const e of story.sigs.values()) if (vetoes(e.sig, sig)) return true;
     return false;
   }
 
   function storiesConflict(a: Story, b: Story): boolean {
-    for (const m of a.members) if (m.signature && storyConflicts(b, m.signature)) return true;
+    for (const e of a.sigs.values()) if (storyConflicts(b, e.sig)) return true;
     return false;
   }
 
@@ -610,13 +640,20 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     return a.firstAt < b.firstAt || (a.firstAt === b.firstAt && a.id < b.id);
   }
 
-  function mergeInto(keep: Story, gone: Story): void {
-    for (const m of gone.members) {
-      m.story = keep;
-      keep.members.push(m);
-    }
-    gone.members = [];
-    if (gone.firstAt < keep.firstAt) keep.firstAt = gone.firstAt;
+  /**
+   * Merge two stories under the id of `keep` (the older one). Members move from the smaller
+   * story object to the larger; the surviving object takes `keep`'s id. Returns the survivor.
+   */
+  function mergeInto(keep: Story, gone: Story): Story {
+    const id = keep.id;
+    const firstAt = Math.min(keep.firstAt, gone.firstAt);
+    const [big, small] = keep.members.size >= gone.members.size ? [keep, gone] : [gone, keep];
+    for (const m of small.members) addMember(big, m);
+    small.members.clear();
+    small.sigs.clear();
+    big.id = id;
+    big.firstAt = firstAt;
+    return big;
   }
 
   function isBefore(a: DocEntry, b: DocEntry): boolean {
@@ -630,7 +667,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       id: doc.id,
       t,
       slot: -1,
-      story: story ?? { id: doc.id, firstAt: t, members: [] },
+      story: story ?? newStory(doc.id, t),
       fids: v.fids,
       w: v.w,
       tfids: v.tfids,
@@ -639,6 +676,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       postW: v.postW,
       titleKey: f.titleKey,
       signature: isEmptySignature(f.signature) ? null : f.signature,
+      sigKey: isEmptySignature(f.signature) ? null : JSON.stringify(f.signature),
     };
     dfDocs[dfDocs.length - 1] = entry;
     return entry;
@@ -668,7 +706,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       const merged: number[] = [];
       for (const g of links) {
         const st = g.story;
-        if (st.members.length === 0) continue; // merged away in this loop
+        if (st.members.size === 0) continue; // merged away in this loop
         if (target === null) {
           if (g.linkage < opt.threshold && !g.exact) continue;
           if (storyConflicts(st, entry.signature)) continue;
@@ -680,9 +718,8 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
         if (st === into || storyConflicts(st, entry.signature) || storiesConflict(st, into)) continue;
         const keep: Story = isOlder(st, into) ? st : into;
         const gone = keep === st ? into : st;
-        mergeInto(keep, gone);
         merged.push(gone.id);
-        target = { ...target, story: keep };
+        target = { ...target, story: mergeInto(keep, gone) };
       }
       if (target) entry.story = target.story;
       index(entry);
@@ -700,7 +737,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       let story = seeded.get(storyId);
       const entry = makeEntry(doc, f, null);
       if (!story) {
-        story = { id: storyId, firstAt: entry.t, members: [] };
+        story = newStory(storyId, entry.t);
         seeded.set(storyId, story);
       } else if (entry.t < story.firstAt) story.firstAt = entry.t;
       entry.story = story;
