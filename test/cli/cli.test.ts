@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { buildRss } from '../helpers/rss.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
-// The CLI is tested as users run it: the built bin (npm test builds it first) in a child process.
-const BIN = join(process.cwd(), 'dist/newsgate.js');
 const dir = mkdtempSync(join(tmpdir(), 'newsgate-cli-'));
 let server: FixtureServer;
 let configFile: string;
@@ -33,17 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-/** Asynchronous on purpose: the fixture server lives in this process and must keep answering. */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 describe('newsgate CLI', () => {
   it('poll --once prints a line per source and a total, exiting 0 whatever the sources did', async () => {

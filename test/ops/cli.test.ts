@@ -11,9 +11,9 @@ import { openStore } from '../../src/store/database.js';
 import { findSourceBySlug } from '../../src/store/sources.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { buildRss } from '../helpers/rss.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 // The operations side of the CLI, as users run it: the built bin in a child process.
-const BIN = join(process.cwd(), 'dist/newsgate.js');
 const DAY = 24 * 60 * 60 * 1000;
 const dir = mkdtempSync(join(tmpdir(), 'newsgate-ops-cli-'));
 let server: FixtureServer;
@@ -46,16 +46,7 @@ function writeConfig(name: string, retentionDays: number): string {
   return file;
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 /** Starts serve, waits until `ready(lines)` holds, runs `during`, stops it with SIGTERM; returns its JSON log lines. */
 async function serve(args: string[], env: Record<string, string>, ready: (out: string) => Promise<string | null>, during: (url: string) => Promise<void>) {
