@@ -206,6 +206,8 @@ describe('persistence', () => {
       store = await openStore(file);
       api = await startApi(config(), store, { adminToken: TOKEN });
       await api.data(AddSource, { input: input() }, { token: TOKEN });
+      // Queries read on their own read-only connection for a file database: the write is visible at once.
+      expect((await api.data(SourceBySlug, { slug: 'noi-bo' })).source).toMatchObject({ origin: 'API' });
       await api.close();
       await store.close();
       api = undefined as never;
