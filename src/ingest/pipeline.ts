@@ -128,6 +128,9 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
   }
   const finished = clock();
   report.durationMs = finished - started;
+  // A poll cut short by shutdown says nothing about the source: keep its health and schedule
+  // as they were so it is polled again on the next start, without a back-off.
+  if (report.error && ctx.signal?.aborted) return report;
   const failures = report.error ? source.consecutive_failures + 1 : 0;
   await updateSourceState(ctx.db, source.id, {
     ...validators,

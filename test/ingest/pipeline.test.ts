@@ -187,4 +187,15 @@ describe('poll pipeline', () => {
       .execute();
     expect(topics.map((t) => t.slug)).toEqual(['cong-nghe', 'thoi-su']);
   });
+
+  it('does not count a poll cancelled by shutdown as a source failure', async () => {
+    server.set('/a.rss', { handler: () => {} }); // never answers
+    const controller = new AbortController();
+    const poll = pollSource({ ...app.ingest, signal: controller.signal }, (await findSourceBySlug(store.db, 'a'))!);
+    setTimeout(() => controller.abort(), 100);
+    const report = await poll;
+    expect(report.error).toBe('request cancelled');
+    const source = (await findSourceBySlug(store.db, 'a'))!;
+    expect(source).toMatchObject({ consecutive_failures: 0, last_error: null, last_fetched_at: null, next_poll_at: null });
+  });
 });
