@@ -4,8 +4,12 @@ import { listClusterSeed } from '../store/cluster-seed.js';
 import type { Database } from '../store/types.js';
 import { createClusterer, type ClusterOptions } from './cluster.js';
 
-/** Articles read back at start-up to warm the candidate index. */
-export const SEED_LIMIT = 50_000;
+/**
+ * Articles read back at start-up to warm the candidate index. 10,000 covers 72 hours of
+ * ~60 busy sources; measured on the 1,000,000-article benchmark store it costs 1.2 s and
+ * 22 MB of heap, where 50,000 cost 5.9 s and 117 MB.
+ */
+export const SEED_LIMIT = 10_000;
 
 /**
  * The store-facing story assigner: an in-memory candidate index over the clustering
