@@ -165,8 +165,8 @@ interface DocEntry {
   w: Float32Array; // unit-length tf-idf weights aligned with fids
   tfids: Int32Array; // headline terms only, sorted
   tw: Float32Array; // unit-length idf weights of headline terms
-  post: number[]; // feature indices of the lookup terms (in the postings while in the window)
-  postW: number[]; // their weights
+  post: Int32Array; // feature indices of the lookup terms (in the postings while in the window)
+  postW: Float32Array; // their weights
   titleKey: string;
   signature: TitleSignature | null; // null when empty
   sigKey: string | null; // serialised signature
@@ -213,16 +213,14 @@ class Arena {
     return at;
   }
 
-  ints(values: readonly number[]): Int32Array {
-    const a = new Int32Array(this.buf, this.take(values.length), values.length);
-    for (let i = 0; i < values.length; i++) a[i] = values[i];
-    return a;
+  ints(n: number): Int32Array {
+    const at = this.take(n); // may switch to a new buffer: take the offset before reading this.buf
+    return new Int32Array(this.buf, at, n);
   }
 
-  floats(values: readonly number[]): Float32Array {
-    const a = new Float32Array(this.buf, this.take(values.length), values.length);
-    for (let i = 0; i < values.length; i++) a[i] = values[i];
-    return a;
+  floats(n: number): Float32Array {
+    const at = this.take(n);
+    return new Float32Array(this.buf, at, n);
   }
 }
 
@@ -378,35 +376,42 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
   // ---- vectors
   let packed: Float64Array = new Float64Array(256);
 
-  type Vectors = { fids: Int32Array; w: Float32Array; tfids: Int32Array; tw: Float32Array; post: number[]; postW: number[] };
+  type Vectors = { fids: Int32Array; w: Float32Array; tfids: Int32Array; tw: Float32Array; post: Int32Array; postW: Float32Array };
   const arena = new Arena();
+
+  let wScratch: Float64Array = new Float64Array(256);
+  let postScratch: Int32Array = new Int32Array(256);
 
   function vectorize(f: ArticleFeatures): Vectors {
     const n = f.termIds.length;
     // sort by feature index: pack (index, position) in one number and sort numerically
-    if (packed.length < n) packed = growFloat64(packed, n);
+    if (packed.length < n) {
+      packed = growFloat64(packed, n);
+      wScratch = growFloat64(wScratch, n);
+      postScratch = growInt32(postScratch, n);
+    }
     const view = packed.subarray(0, n);
     for (let i = 0; i < n; i++) view[i] = store.intern(f.termIds[i]) * n + i;
     view.sort();
-    const fids: number[] = [];
-    const w: number[] = [];
+    const fids = arena.ints(n);
+    const w = wScratch;
     for (let i = 0; i < n; i++) {
       const pos = view[i] % n;
-      fids.push((view[i] - pos) / n);
-      w.push(f.weights[pos]);
+      fids[i] = (view[i] - pos) / n;
+      w[i] = f.weights[pos];
     }
-    const fidsView = arena.ints(fids);
-    countDf(fidsView);
-    const tfids: number[] = [];
-    const tw: number[] = [];
-    const post: number[] = [];
-    const postW: number[] = [];
+    countDf(fids);
+    const tfids = arena.ints(f.titleTermCount);
+    const tw = arena.floats(f.titleTermCount);
     const logN1 = Math.log(dfCount + 1);
     const rareDf = Math.max(2, dfCount * 0.002);
     let norm = 0;
     let tnorm = 0;
+    let nt = 0;
+    let np = 0;
     for (let i = 0; i < n; i++) {
-      let idf = logN1 - logPlusOne(store.df(fids[i])) + 1;
+      const df = store.df(fids[i]);
+      let idf = logN1 - logPlusOne(df) + 1;
       if (opt.idfPower === 2) idf *= idf;
       else if (opt.idfPower !== 1) idf = Math.pow(idf, opt.idfPower);
       const v = w[i] * idf;
@@ -414,23 +419,25 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       norm += v * v;
       const pos = view[i] % n;
       if (pos < f.titleTermCount) {
-        tfids.push(fids[i]);
-        tw.push(idf);
+        tfids[nt] = fids[i];
+        tw[nt++] = idf;
         tnorm += idf * idf;
       }
       // lead-only syllables are indexed only while rare (names, loanwords): common ones find nothing bigrams would not
-      if (f.lookup[pos] || store.df(fids[i]) <= rareDf) post.push(i); // index into fids/w for now
+      if (f.lookup[pos] || df <= rareDf) postScratch[np++] = i;
     }
     norm = Math.sqrt(norm);
     tnorm = Math.sqrt(tnorm);
-    if (norm > 0) for (let i = 0; i < n; i++) w[i] /= norm;
-    if (tnorm > 0) for (let i = 0; i < tw.length; i++) tw[i] /= tnorm;
-    for (let k = 0; k < post.length; k++) {
-      const i = post[k];
-      post[k] = fids[i];
-      postW.push(w[i]);
+    const wv = arena.floats(n);
+    for (let i = 0; i < n; i++) wv[i] = norm > 0 ? w[i] / norm : 0;
+    if (tnorm > 0) for (let i = 0; i < nt; i++) tw[i] /= tnorm;
+    const post = arena.ints(np);
+    const postW = arena.floats(np);
+    for (let k = 0; k < np; k++) {
+      post[k] = fids[postScratch[k]];
+      postW[k] = wv[postScratch[k]];
     }
-    return { fids: fidsView, w: arena.floats(w), tfids: arena.ints(tfids), tw: arena.floats(tw), post, postW };
+    return { fids, w: wv, tfids, tw, post, postW };
   }
 
   // ---- exact similarity: merge of two sorted sparse vectors (sequential memory access)
