@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import type { Database, NewArticle } from './types.js';
 
@@ -156,7 +156,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     for (const row of inserted) idByKey.set(row.key, row.id);
   }
   const stories = input.stories ?? singletonStories;
-  const newStories: { id: number; headline: string; article_count: number; first_seen_at: number; last_seen_at: number }[] = [];
+  const writes = new StoryWrites();
   for (const article of fresh) {
     const id = idByKey.get(article.key)!;
     const publishedAt = article.publishedAt.getTime();
@@ -164,15 +164,11 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     sourceLinks.push({ article_id: id, source_id: sourceId, published_at: publishedAt });
     for (const topicId of topicsFor(article)) topicLinks.push({ article_id: id, topic_id: topicId, published_at: publishedAt });
     const { storyId, merged } = stories.assign({ id, title: article.title, summary: article.summary, publishedAt: article.publishedAt });
-    if (storyId === id) {
-      newStories.push({ id, headline: article.title, article_count: 1, first_seen_at: publishedAt, last_seen_at: publishedAt });
-    } else {
-      await joinStory(trx, newStories, storyId, id, publishedAt);
-    }
-    if (merged.length > 0) await mergeStories(trx, newStories, storyId, merged);
+    if (storyId === id) writes.start({ id, headline: article.title, article_count: 1, first_seen_at: publishedAt, last_seen_at: publishedAt });
+    else writes.join(id, storyId, publishedAt);
+    if (merged.length > 0) await mergeStories(trx, writes, storyId, merged);
   }
-  await settleOwnStories(trx);
-  for (const chunk of chunks(newStories)) await trx.insertInto('stories').values(chunk).execute();
+  await writes.flush(trx);
 
   for (const chunk of chunks(sourceLinks)) await trx.insertInto('article_sources').values(chunk).onConflict((oc) => oc.doNothing()).execute();
   for (const chunk of chunks(topicLinks)) await trx.insertInto('article_topics').values(chunk).onConflict((oc) => oc.doNothing()).execute();
@@ -190,42 +186,75 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
 
 type PendingStory = { id: number; headline: string; article_count: number; first_seen_at: number; last_seen_at: number };
 
-/** Adds an article to a story that is either still pending insertion in this batch or already stored. */
-async function joinStory(trx: Transaction<Database>, pending: PendingStory[], storyId: number, articleId: number, publishedAt: number): Promise<void> {
-  await trx.updateTable('articles').set({ story_id: storyId }).where('id', '=', articleId).execute();
-  const local = pending.find((s) => s.id === storyId);
-  if (local) {
-    local.article_count++;
-    local.first_seen_at = Math.min(local.first_seen_at, publishedAt);
-    local.last_seen_at = Math.max(local.last_seen_at, publishedAt);
-    return;
+/**
+ * Story changes of one batch, written in a few statements at the end instead of two per
+ * article: new stories, articles joining a story, and counter deltas for stored stories.
+ */
+class StoryWrites {
+  private readonly pending = new Map<number, PendingStory>();
+  private readonly joins: [articleId: number, storyId: number][] = [];
+  private readonly deltas = new Map<number, { n: number; first: number; last: number }>();
+
+  start(story: PendingStory): void {
+    this.pending.set(story.id, story);
   }
-  await trx
-    .updateTable('stories')
-    .set((eb) => ({
-      article_count: eb('article_count', '+', 1),
-      first_seen_at: eb.fn('min', [eb.ref('first_seen_at'), eb.val(publishedAt)]),
-      last_seen_at: eb.fn('max', [eb.ref('last_seen_at'), eb.val(publishedAt)]),
-    }))
-    .where('id', '=', storyId)
-    .execute();
+
+  join(articleId: number, storyId: number, publishedAt: number): void {
+    this.joins.push([articleId, storyId]);
+    const local = this.pending.get(storyId);
+    if (local) {
+      local.article_count++;
+      local.first_seen_at = Math.min(local.first_seen_at, publishedAt);
+      local.last_seen_at = Math.max(local.last_seen_at, publishedAt);
+      return;
+    }
+    const delta = this.deltas.get(storyId);
+    if (delta) {
+      delta.n++;
+      delta.first = Math.min(delta.first, publishedAt);
+      delta.last = Math.max(delta.last, publishedAt);
+    } else {
+      this.deltas.set(storyId, { n: 1, first: publishedAt, last: publishedAt });
+    }
+  }
+
+  async flush(trx: Transaction<Database>): Promise<void> {
+    for (const chunk of chunks(this.joins.splice(0))) {
+      const cases = sql.join(chunk.map(([articleId, storyId]) => sql`when ${articleId} then ${storyId}`), sql` `);
+      await trx
+        .updateTable('articles')
+        .set({ story_id: sql<number>`case id ${cases} end` })
+        .where('id', 'in', chunk.map(([articleId]) => articleId))
+        .execute();
+    }
+    // Whatever is still 0 started its own story.
+    await trx.updateTable('articles').set((eb) => ({ story_id: eb.ref('id') })).where('story_id', '=', 0).execute();
+    for (const chunk of chunks([...this.pending.values()])) await trx.insertInto('stories').values(chunk).execute();
+    this.pending.clear();
+    for (const [storyId, delta] of this.deltas) {
+      await trx
+        .updateTable('stories')
+        .set((eb) => ({
+          article_count: eb('article_count', '+', delta.n),
+          first_seen_at: eb.fn('min', [eb.ref('first_seen_at'), eb.val(delta.first)]),
+          last_seen_at: eb.fn('max', [eb.ref('last_seen_at'), eb.val(delta.last)]),
+        }))
+        .where('id', '=', storyId)
+        .execute();
+    }
+    this.deltas.clear();
+  }
 }
 
 /** Folds merged stories into the surviving one, keeping their ids resolvable as aliases. */
-async function mergeStories(trx: Transaction<Database>, pending: PendingStory[], storyId: number, merged: number[]): Promise<void> {
-  // Flush pending stories first so every story involved is a stored row.
-  await settleOwnStories(trx);
-  for (const chunk of chunks(pending.splice(0))) await trx.insertInto('stories').values(chunk).execute();
+async function mergeStories(trx: Transaction<Database>, writes: StoryWrites, storyId: number, merged: number[]): Promise<void> {
+  // Write what the batch decided so far, so every story and article involved is a stored row.
+  await writes.flush(trx);
   await trx.updateTable('articles').set({ story_id: storyId }).where('story_id', 'in', merged).execute();
   await trx.updateTable('story_aliases').set({ story_id: storyId }).where('story_id', 'in', merged).execute();
   await trx.insertInto('story_aliases').values(merged.map((alias) => ({ alias_id: alias, story_id: storyId }))).onConflict((oc) => oc.column('alias_id').doUpdateSet({ story_id: storyId })).execute();
   await trx.deleteFrom('stories').where('id', 'in', merged).execute();
   await refreshStory(trx, storyId);
-}
-
-/** Articles that started their own story were inserted with story_id 0; one statement fixes them all. */
-async function settleOwnStories(trx: Transaction<Database>): Promise<void> {
-  await trx.updateTable('articles').set((eb) => ({ story_id: eb.ref('id') })).where('story_id', '=', 0).execute();
 }
 
 /** Recomputes a story's counters and headline (its earliest article's title) from its articles. */
