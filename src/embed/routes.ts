@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { App } from '../app.js';
-import { sendRepresentation, sendText, strongEtag } from '../output/http-util.js';
+import { readRequestUrl, sendRepresentation, sendText, strongEtag } from '../output/http-util.js';
 import { LOADER_JS } from './client.js';
 import { listEmbedItems, resolveEmbed, widgetConfig, type EmbedRoute } from './data.js';
 import { renderPage, PAGE_SCRIPT_HASH, PAGE_STYLE_HASH } from './page.js';
@@ -64,13 +64,8 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse): Promi
     sendText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
     return;
   }
-  let url: URL;
-  try {
-    url = new URL(req.url ?? '/', 'http://localhost');
-  } catch {
-    sendText(res, 400, 'bad request URL');
-    return;
-  }
+  const url = readRequestUrl(req, res);
+  if (!url) return;
   if (url.pathname === '/embed.js') {
     res.setHeader('access-control-allow-origin', '*');
     sendRepresentation(req, res, {

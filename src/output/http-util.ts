@@ -90,3 +90,13 @@ export function requestBase(req: IncomingMessage): string | null {
   const proto = forwarded === 'https' || forwarded === 'http' ? forwarded : tls ? 'https' : 'http';
   return `${proto}://${host.toLowerCase()}`;
 }
+
+/** The request's URL, or null after answering 400 when it cannot be parsed. */
+export function readRequestUrl(req: IncomingMessage, res: ServerResponse): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    sendText(res, 400, 'bad request URL');
+    return null;
+  }
+}

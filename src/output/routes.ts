@@ -8,7 +8,7 @@ import type { App } from '../app.js';
 import { prepareArticleSearch } from '../store/article-queries.js';
 import { listSources, listTopics } from '../store/sources.js';
 import { FeedCache, type CachedFeed, type FeedCacheOptions } from './cache.js';
-import { requestBase, sendRepresentation, sendText, strongEtag } from './http-util.js';
+import { readRequestUrl, requestBase, sendRepresentation, sendText, strongEtag } from './http-util.js';
 import { renderIndex } from './index-page.js';
 import { CONTENT_TYPES, type FeedFormat, type FeedModel } from './model.js';
 import { renderOpml } from './opml.js';
@@ -153,13 +153,8 @@ export class FeedOutput {
       sendText(res, 400, 'bad Host header');
       return;
     }
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      sendText(res, 400, 'bad request URL');
-      return;
-    }
+    const url = readRequestUrl(req, res);
+    if (!url) return;
     const path = url.pathname;
     if (path === '/') return this.index(req, res, base);
     if (path === '/feeds/sources.opml') return this.opml(req, res, base);
