@@ -4,6 +4,7 @@ import {
   findArticleBodies,
   countArticlesByLink,
   findArticlesByIds,
+  listArticleSearchPage,
   listArticleSummaryPage,
   listArticlePagesByLink,
   listSourceIdsOfArticles,
@@ -13,6 +14,7 @@ import {
   type Keyset,
   type LinkGroup,
   type PageWindow,
+  type RankedArticleRow,
 } from '../store/article-queries.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
@@ -84,16 +86,38 @@ Article.implement({
 export const ArticleConnection = builder.connectionObject({ type: Article, name: 'ArticleConnection' }, { name: 'ArticleEdge' });
 
 export const articleKey = (row: ArticleListRow): Keyset => ({ time: row.published_at, id: row.id });
+const rankedKey = (row: RankedArticleRow): Keyset => ({ rank: row.rank, time: row.published_at, id: row.id });
 
 type ArticleConnectionArgs = ConnectionArgs & { filter?: ArticleFilterInput | null };
+
+export const ArticleOrderField = builder.enumType('ArticleOrderField', {
+  description: 'How Query.articles orders its results.',
+  values: {
+    RELEVANCE: { description: 'Best match for filter.search first, newer first among equals; without a search, the same as PUBLISHED_AT.' },
+    PUBLISHED_AT: { description: 'Newest first (publishedAt, then id).' },
+  },
+});
+
+export const ArticleOrder = builder.inputType('ArticleOrder', {
+  description: 'Ordering of Query.articles. The default is RELEVANCE, which is newest first unless filter.search is given.',
+  fields: (t) => ({ field: t.field({ type: ArticleOrderField, required: true }) }),
+});
 
 /** The window that tells whether anything lies beyond `key` on one side. */
 const beyond = (key: Keyset, side: 'newer' | 'older'): PageWindow => (side === 'newer' ? { limit: 1, before: key, backward: true } : { limit: 1, after: key });
 
 /** Query.articles: one filtered list. */
-export async function articleConnection(ctx: GraphQLContext, args: ArticleConnectionArgs) {
-  const window = readWindow('a', args);
+export async function articleConnection(ctx: GraphQLContext, args: ArticleConnectionArgs & { orderBy?: { field: 'RELEVANCE' | 'PUBLISHED_AT' } | null }) {
   const spec = await resolveFilter(ctx, args.filter);
+  if (spec.search && (args.orderBy?.field ?? 'RELEVANCE') === 'RELEVANCE') {
+    const window = readWindow('r', args);
+    const read = (w: PageWindow) => listArticleSearchPage(ctx.db, spec, w, 'relevance', { columns: 'list' });
+    return toConnection('r', await read(window), window, rankedKey, {
+      existsBeyond: async (key, side) => (await read(beyond(key, side))).rows.length > 0,
+      totalCount: () => countArticles(ctx.db, spec),
+    });
+  }
+  const window = readWindow('a', args);
   const page = await listArticleSummaryPage(ctx.db, spec, window);
   return toConnection('a', page, window, articleKey, {
     existsBeyond: async (key, side) => (await listArticleSummaryPage(ctx.db, spec, beyond(key, side))).rows.length > 0,
@@ -138,8 +162,12 @@ export async function articleConnectionsByLink(ctx: GraphQLContext, kind: LinkGr
 builder.queryFields((t) => ({
   articles: t.field({
     type: ArticleConnection,
-    description: 'Articles newest first (by publishedAt, then id), filtered and paginated by cursor.',
-    args: { filter: t.arg({ type: ArticleFilter, required: false }), ...t.arg.connectionArgs() },
+    description: 'Articles newest first (by publishedAt, then id), or by relevance when filter.search is given; filtered and paginated by cursor.',
+    args: {
+      filter: t.arg({ type: ArticleFilter, required: false }),
+      orderBy: t.arg({ type: ArticleOrder, required: false, description: 'Default RELEVANCE: by relevance for a search, else newest first.' }),
+      ...t.arg.connectionArgs(),
+    },
     complexity: connectionComplexity,
     resolve: (_root, args, ctx) => articleConnection(ctx, args),
   }),

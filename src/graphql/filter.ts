@@ -1,5 +1,5 @@
 import type { ArticleFilterSpec, LinkGroup } from '../store/article-queries.js';
-import { normalizeSearch } from '../store/article-queries.js';
+import { parseSearchQuery, SearchQueryError, type SearchQuery } from '../text/search-query.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
 import { badInput } from './errors.js';
@@ -20,7 +20,6 @@ export interface ArticleFilterInput {
 }
 
 export const MAX_FILTER_VALUES = 50;
-export const MAX_SEARCH_LENGTH = 200;
 
 export const ArticleFilter = builder.inputType('ArticleFilter', {
   description: 'Which articles to include. Fields combine with AND; the values inside one list combine with OR.',
@@ -29,7 +28,13 @@ export const ArticleFilter = builder.inputType('ArticleFilter', {
     sources: t.stringList({ required: false, description: 'Source slugs: articles carried by any of these outlets.' }),
     since: t.field({ type: 'DateTime', required: false, description: 'Published at or after this instant (inclusive).' }),
     until: t.field({ type: 'DateTime', required: false, description: 'Published before this instant (exclusive).' }),
-    search: t.string({ required: false, description: 'Case-insensitive text to find in the title or summary.' }),
+    search: t.string({
+      required: false,
+      description:
+        'Full-text search over title, summary and source name, ignoring case and diacritics ("da nang" finds "Đà Nẵng"). ' +
+        'All words must match; "quoted phrase", -word (or NOT word) to exclude, OR between alternatives, word* for a prefix. ' +
+        'At most 200 characters and 16 words. Query.articles ranks the results by relevance unless orderBy says otherwise.',
+    }),
   }),
 });
 
@@ -39,6 +44,17 @@ function checkList(values: readonly string[] | null | undefined, field: string):
   return [...new Set(values)];
 }
 
+/** The parsed search, null when none was given; a search that cannot run is the client's mistake. */
+function readSearch(text: string | null | undefined): SearchQuery | null {
+  if (text === null || text === undefined || text.trim() === '') return null;
+  try {
+    return parseSearchQuery(text);
+  } catch (error) {
+    if (error instanceof SearchQueryError) throw badInput(`filter.search: ${error.message}.`, { argument: 'filter.search' });
+    throw error;
+  }
+}
+
 /**
  * Turns the filter input into the store's filter, resolving slugs through the request's
  * loaders. `fixed` adds a group the caller imposes (Topic.articles is "this topic AND filter").
@@ -46,8 +62,7 @@ function checkList(values: readonly string[] | null | undefined, field: string):
 export async function resolveFilter(ctx: GraphQLContext, input: ArticleFilterInput | null | undefined, fixed: LinkGroup[] = []): Promise<ArticleFilterSpec> {
   const topicSlugs = checkList(input?.topics, 'topics');
   const sourceSlugs = checkList(input?.sources, 'sources');
-  const search = normalizeSearch(input?.search);
-  if (search && search.length > MAX_SEARCH_LENGTH) throw badInput(`filter.search is limited to ${MAX_SEARCH_LENGTH} characters.`, { argument: 'filter.search' });
+  const search = readSearch(input?.search);
   const [topics, sources] = await Promise.all([
     Promise.all(topicSlugs.map((slug) => topicsBySlug(ctx).load(slug))),
     Promise.all(sourceSlugs.map((slug) => sourcesBySlug(ctx).load(slug))),

@@ -11,8 +11,8 @@ import { badInput } from './errors.js';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** `a` articles (published_at, id), `s` stories (last_seen_at, id). */
-export type CursorKind = 'a' | 's';
+/** `a` articles (published_at, id), `s` stories (last_seen_at, id), `r` search results (rank, published_at, id). */
+export type CursorKind = 'a' | 's' | 'r';
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -22,11 +22,19 @@ export interface ConnectionArgs {
 }
 
 export function encodeCursor(kind: CursorKind, key: Keyset): string {
-  return Buffer.from(`${kind}1:${key.time}:${key.id}`, 'utf8').toString('base64url');
+  // A rank is a double: String() gives the shortest text that reads back as the same number.
+  const text = kind === 'r' ? `r1:${key.rank ?? 0}:${key.time}:${key.id}` : `${kind}1:${key.time}:${key.id}`;
+  return Buffer.from(text, 'utf8').toString('base64url');
 }
 
+const RANKED = /^r1:(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?):(-?\d{1,16}):(\d{1,16})$/;
+
 export function decodeCursor(kind: CursorKind, cursor: string, argument: string): Keyset {
-  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const text = /^[A-Za-z0-9_-]{1,128}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (kind === 'r') {
+    const ranked = RANKED.exec(text);
+    if (ranked && Number.isFinite(Number(ranked[1]))) return { rank: Number(ranked[1]), time: Number(ranked[2]), id: Number(ranked[3]) };
+  }
   const match = /^([a-z])1:(-?\d{1,16}):(\d{1,16})$/.exec(text);
   if (!match || match[1] !== kind) {
     throw badInput(`Invalid cursor for "${argument}": pass a cursor returned by this connection.`, { argument });

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type LogLevel, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { prepareArticleSearch } from '../store/article-queries.js';
 import { openReadConnection } from '../store/read-connection.js';
 import { useCors } from './cors.js';
 import { createContext, type GraphQLContext, type GraphQLHost } from './context.js';
@@ -41,7 +40,6 @@ query LatestArticles {
 export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOptions = {}): GraphQLServer {
   // Reads go through their own connection (see read-connection.ts); admin writes use the store's.
   const reader = openReadConnection(host.store);
-  prepareArticleSearch(reader);
   const events = createArticleEvents(host);
   return createYoga<NodeServerContext, GraphQLContext>({
     schema,

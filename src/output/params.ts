@@ -3,11 +3,11 @@
  * Unknown parameters are ignored and are not part of the cache key, so cache-busting
  * junk cannot fragment the cache.
  */
-import { tokenizeSyllables } from '../text/tokenize.js';
+import { MAX_SEARCH_LENGTH, parseSearchQuery, SearchQueryError } from '../text/search-query.js';
 
 export const MAX_LIMIT = 200;
 export const DEFAULT_LIMIT = 50;
-export const MAX_QUERY_CHARS = 200;
+export const MAX_QUERY_CHARS = MAX_SEARCH_LENGTH;
 
 export interface FeedParams {
   limit?: number;
@@ -74,9 +74,13 @@ export function parseFeedParams(search: URLSearchParams, options: { requireQ?: b
     if (trimmed.length > MAX_QUERY_CHARS) throw new ParamError('q', `must be at most ${MAX_QUERY_CHARS} characters`);
     if (trimmed === '') {
       if (options.requireQ) throw new ParamError('q', 'must not be empty');
-    } else if (tokenizeSyllables(trimmed).length === 0) {
-      throw new ParamError('q', 'must contain at least one word');
     } else {
+      try {
+        parseSearchQuery(trimmed);
+      } catch (error) {
+        if (error instanceof SearchQueryError) throw new ParamError('q', error.message.replace(/^the search /, ''));
+        throw error;
+      }
       params.q = trimmed;
     }
   } else if (options.requireQ) {

@@ -5,7 +5,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { App } from '../app.js';
-import { prepareArticleSearch } from '../store/article-queries.js';
 import { listSources, listTopics } from '../store/sources.js';
 import { FeedCache, type CachedFeed, type FeedCacheOptions } from './cache.js';
 import { readRequestUrl, requestBase, sendRepresentation, sendText, strongEtag } from './http-util.js';
@@ -80,9 +79,6 @@ export class FeedOutput {
     options: FeedCacheOptions = {},
   ) {
     this.cache = new FeedCache(options);
-    // The API's search function must exist on the connection feeds read through.
-    // (A separate read connection, src/store/read-connection.ts, can replace app.store.db here once it lands.)
-    prepareArticleSearch(app.store);
     this.reader = { db: app.store.db };
     this.unsubscribe = app.onStored((report) => this.onStored(report.sourceId, report.newArticleIds, report.updated));
   }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Config, CuratedFeedDef } from '../config/types.js';
 import { compilePhrase, listFeedArticles, loadStoryArticles, type AccentMode, type CandidateRow, type FeedArticleRow, type StoryArticleRow, type TextMatcher } from '../store/feed-queries.js';
 import type { Database } from '../store/types.js';
+import { parseSearchQuery } from '../text/search-query.js';
 import { FORMATS, TAG_AUTHORITY, type FeedFormat, type FeedItem, type FeedModel } from './model.js';
 import { canonicalQuery, DEFAULT_LIMIT, type FeedParams } from './params.js';
 import { escapeHtml, plainText, safeHtml, safeHttpUrl } from './safe.js';
@@ -207,7 +208,7 @@ export async function buildFeedModel(ctx: SelectContext, feed: ResolvedFeed, par
     sourceIds: feed.sourceIds,
     weights: feed.weights,
     since: query.since,
-    search: query.q,
+    search: query.q === undefined ? undefined : parseSearchQuery(query.q),
     accept,
     limit: query.limit,
   });

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import type { Store } from './database.js';
+import type { SearchQuery } from '../text/search-query.js';
+import { bm25Rank, matchCondition, searchCondition } from './search.js';
 import { findSourcesByIds } from './sources.js';
 import type { ArticleRow, Database, SourceRow, TopicRow } from './types.js';
 
@@ -24,7 +25,8 @@ export interface ArticleFilterSpec {
   since: number | null;
   /** Exclusive upper bound on published_at (ms). */
   until: number | null;
-  search: string | null;
+  /** Full-text search (parsed by src/text/search-query.ts). */
+  search: SearchQuery | null;
   /** Set when the filter is known to match nothing (e.g. only unknown slugs): no query runs. */
   empty?: boolean;
 }
@@ -35,6 +37,8 @@ export const noFilter: ArticleFilterSpec = { links: [], since: null, until: null
 export interface Keyset {
   time: number;
   id: number;
+  /** Search relevance (bm25, lower first) when the list is ordered by relevance. */
+  rank?: number;
 }
 
 /**
@@ -77,42 +81,10 @@ const LINKS = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Search. Until full-text search lands this is a case-insensitive substring match; everything
-// that filters on `search` goes through searchCondition, so the FTS version replaces one function.
-
-const SEARCH_FOLD_FN = 'newsgate_casefold';
-
-/**
- * Registers what searchCondition needs on a SQLite connection: SQLite's lower() only folds
- * ASCII, which misses "Đà Nẵng" ↔ "đà nẵng". Idempotent; PostgreSQL's lower() folds Unicode already.
- */
-export function prepareArticleSearch(store: Pick<Store, 'sqlite'>): void {
-  store.sqlite.function(SEARCH_FOLD_FN, { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.toLowerCase() : value,
-  );
-}
-
-/** Normalises a user's search text; null when there is nothing to search for. */
-export function normalizeSearch(text: string | null | undefined): string | null {
-  const term = text?.normalize('NFC').trim().replace(/\s+/g, ' ');
-  return term ? term : null;
-}
-
-/** True when the article behind `alias` (an `articles` row) matches the search text. */
-export function searchCondition(eb: AnyEb, term: string, alias: string): Cond {
-  const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const folded = (column: string) => sql`${sql.raw(SEARCH_FOLD_FN)}(${eb.ref(`${alias}.${column}`)})`;
-  return eb.or([
-    sql<SqlBool>`${folded('title')} like ${pattern} escape '\\'`,
-    sql<SqlBool>`${folded('summary')} like ${pattern} escape '\\'`,
-  ]);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Condition builders, shared by the page, count and subscription queries.
 
 /** since/until on a published_at column. */
-function rangeConditions(eb: AnyEb, column: string, spec: Pick<ArticleFilterSpec, 'since' | 'until'>): Cond[] {
+export function rangeConditions(eb: AnyEb, column: string, spec: Pick<ArticleFilterSpec, 'since' | 'until'>): Cond[] {
   const conds: Cond[] = [];
   if (spec.since !== null) conds.push(eb(column, '>=', spec.since));
   if (spec.until !== null) conds.push(eb(column, '<', spec.until));
@@ -136,7 +108,7 @@ export function keysetConditions(eb: AnyEb, timeColumn: string, idColumn: string
 }
 
 /** The article whose id is `articleIdRef` is linked to one of the group's topics/sources. */
-function linkExists(eb: AnyEb, group: LinkGroup, articleIdRef: string, alias: string): Cond {
+export function linkExists(eb: AnyEb, group: LinkGroup, articleIdRef: string, alias: string): Cond {
   const { table, column } = LINKS[group.kind];
   return eb.exists(
     eb
@@ -147,26 +119,16 @@ function linkExists(eb: AnyEb, group: LinkGroup, articleIdRef: string, alias: st
   );
 }
 
-function searchExists(eb: AnyEb, term: string, articleIdRef: string): Cond {
-  return eb.exists(
-    eb
-      .selectFrom('articles as sa')
-      .select(sql.lit(1).as('one'))
-      .whereRef('sa.id', '=', articleIdRef)
-      .where((inner) => searchCondition(inner, term, 'sa')),
-  );
-}
-
 /** Every condition of the filter, for an `articles` row under `alias`. */
 export function articleConditions(eb: AnyEb, spec: ArticleFilterSpec, alias: string): Cond[] {
   return [
     ...rangeConditions(eb, `${alias}.published_at`, spec),
     ...spec.links.map((group, i) => linkExists(eb, group, `${alias}.id`, `${alias}_l${i}`)),
-    ...(spec.search ? [searchCondition(eb, spec.search, alias)] : []),
+    ...(spec.search ? [searchCondition(eb, spec.search, `${alias}.id`)] : []),
   ];
 }
 
-function isEmpty(spec: ArticleFilterSpec): boolean {
+export function isEmpty(spec: ArticleFilterSpec): boolean {
   return Boolean(spec.empty) || spec.links.some((g) => g.ids.length === 0) || (spec.since !== null && spec.until !== null && spec.since >= spec.until);
 }
 
@@ -201,7 +163,7 @@ function linkArm(db: Kysely<Database>, kind: LinkGroup['kind'], id: number, spec
         ...rangeConditions(eb, 'l.published_at', spec),
         ...keysetConditions(eb, 'l.published_at', 'l.article_id', window),
         ...others.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
-        ...(spec.search ? [searchExists(eb, spec.search, 'l.article_id')] : []),
+        ...(spec.search ? [searchCondition(eb, spec.search, 'l.article_id')] : []),
       ]),
     )
     .orderBy('l.published_at', dir)
@@ -209,7 +171,7 @@ function linkArm(db: Kysely<Database>, kind: LinkGroup['kind'], id: number, spec
     .limit(window.limit + 1);
 }
 
-function finishPage<T>(rows: T[], window: PageWindow): Page<T> {
+export function finishPage<T>(rows: T[], window: PageWindow): Page<T> {
   const hasMore = rows.length > window.limit;
   const page = hasMore ? rows.slice(0, window.limit) : rows;
   if (window.backward) page.reverse();
@@ -236,6 +198,7 @@ export function listArticleSummaryPage(db: Kysely<Database>, spec: ArticleFilter
 
 async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window: PageWindow, options: ArticleColumns): Promise<Page<ArticleListRow>> {
   if (isEmpty(spec) || window.limit <= 0) return { rows: [], hasMore: false };
+  if (spec.search) return listArticleSearchPage(db, spec, window, 'recency', options);
   const dir = window.backward ? 'asc' : 'desc';
   const k = db as unknown as Kysely<any>;
   // The list columns, or every column of `a` (select('a.*') would quote the star).
@@ -264,7 +227,7 @@ async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window
           ...rangeConditions(eb, 'l.published_at', spec),
           ...keysetConditions(eb, 'l.published_at', 'l.article_id', window),
           ...others.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
-          ...(spec.search ? [searchCondition(eb, spec.search, 'a')] : []),
+          ...(spec.search ? [searchCondition(eb, spec.search, 'l.article_id')] : []),
         ]),
       )
       .orderBy('l.published_at', dir)
@@ -283,6 +246,80 @@ async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window
     .limit(window.limit + 1)
     .execute();
   return finishPage(rows as ArticleListRow[], window);
+}
+
+/**
+ * Pages of a full-text search, read from the search index alone: it carries published_at, so
+ * the date range, the order and the keyset are checked there, topic/source groups through
+ * their link tables' primary keys, and only the page's rows are looked up in `articles`. A
+ * search costs what its matches cost, however rare or common they are.
+ *
+ * - `relevance`: bm25 rank first (lower is better), then newest first; keys carry the rank.
+ * - `recency`: newest first, like every other list; bm25 is not computed.
+ *
+ * Relevance keys are exact doubles, so pages stay disjoint; as new articles change the word
+ * statistics, a rank can shift between two page reads, which may move a row across a page edge
+ * (the same as any search engine's "search after" paging).
+ */
+export type SearchOrder = 'relevance' | 'recency';
+
+export type RankedArticleRow = ArticleListRow & { rank?: number };
+
+const FTS = 'article_search';
+const FTS_TIME = `${FTS}.published_at`;
+const FTS_ID = `${FTS}.rowid`;
+
+/** Rows after `after` and before `before` in (rank asc, time desc, id desc) order. */
+function rankKeysetConditions(eb: AnyEb, window: PageWindow): Cond[] {
+  const conds: Cond[] = [];
+  const side = (key: Keyset, later: boolean) => {
+    const rank = key.rank ?? 0;
+    const [rankOp, strictRank, timeOp, idOp] = later ? (['>=', '>', '<', '<'] as const) : (['<=', '<', '>', '>'] as const);
+    conds.push(
+      eb(bm25Rank, rankOp, rank),
+      eb.or([eb(bm25Rank, strictRank, rank), eb(FTS_TIME, timeOp, key.time), eb.and([eb(FTS_TIME, '=', key.time), eb(FTS_ID, idOp, key.id)])]),
+    );
+  };
+  if (window.after) side(window.after, true);
+  if (window.before) side(window.before, false);
+  return conds;
+}
+
+/** The matches of the filter's search that pass its date range and topic/source groups. */
+function searchMatches(db: Kysely<Database>, spec: ArticleFilterSpec & { search: SearchQuery }, extra: (eb: AnyEb) => Cond[] = () => []) {
+  return (db as unknown as Kysely<any>).selectFrom(FTS).where((eb) =>
+    eb.and([
+      matchCondition(spec.search),
+      ...rangeConditions(eb, FTS_TIME, spec),
+      ...spec.links.map((group, i) => linkExists(eb, group, FTS_ID, `s_l${i}`)),
+      ...extra(eb),
+    ]),
+  );
+}
+
+export async function listArticleSearchPage(
+  db: Kysely<Database>,
+  spec: ArticleFilterSpec,
+  window: PageWindow,
+  order: SearchOrder,
+  options: ArticleColumns = {},
+): Promise<Page<RankedArticleRow>> {
+  const search = spec.search;
+  if (!search || isEmpty(spec) || window.limit <= 0) return { rows: [], hasMore: false };
+  const ranked = order === 'relevance';
+  const newestFirst = window.backward ? 'asc' : 'desc';
+  let hits = searchMatches(db, { ...spec, search }, (eb) => (ranked ? rankKeysetConditions(eb, window) : keysetConditions(eb, FTS_TIME, FTS_ID, window))).select([
+    sql<number>`${sql.ref(FTS_ID)}`.as('id'),
+    sql<number>`${sql.ref(FTS_TIME)}`.as('published_at'),
+  ]);
+  if (ranked) hits = hits.select(bm25Rank.as('rank')).orderBy('rank', window.backward ? 'desc' : 'asc');
+  hits = hits.orderBy('published_at', newestFirst).orderBy('id', newestFirst).limit(window.limit + 1);
+  const k = db as unknown as Kysely<any>;
+  let query = k.selectFrom(hits.as('m')).innerJoin('articles as a', 'a.id', 'm.id');
+  query = options.columns === 'list' ? query.select(articleListColumns('a')) : query.selectAll('a');
+  if (ranked) query = query.select('m.rank as rank').orderBy('m.rank', window.backward ? 'desc' : 'asc');
+  const rows = (await query.orderBy('m.published_at', newestFirst).orderBy('m.id', newestFirst).execute()) as RankedArticleRow[];
+  return finishPage(rows, window);
 }
 
 /**
@@ -328,6 +365,10 @@ export async function listArticlePagesByLink(
 
 export async function countArticles(db: Kysely<Database>, spec: ArticleFilterSpec): Promise<number> {
   if (isEmpty(spec)) return 0;
+  if (spec.search) {
+    const row = await searchMatches(db, { ...spec, search: spec.search }).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
   const driverIndex = pickDriver(spec.links);
   if (driverIndex === -1) {
     const row = await db
@@ -372,7 +413,7 @@ function linkCountQuery(db: Kysely<Database>, kind: LinkGroup['kind'], ids: numb
       eb(`l.${column}`, 'in', ids),
       ...rangeConditions(eb, 'l.published_at', spec),
       ...spec.links.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
-      ...(spec.search ? [searchExists(eb, spec.search, 'l.article_id')] : []),
+      ...(spec.search ? [searchCondition(eb, spec.search, 'l.article_id')] : []),
     ]),
   );
 }

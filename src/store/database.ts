@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { toSearchText } from '../text/search-query.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './types.js';
 
@@ -32,6 +33,7 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000');
+  registerWriteFunctions(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const store: Store = {
     db,
@@ -43,6 +45,14 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
   };
   if (options.migrate !== false) await migrateStore(store);
   return store;
+}
+
+/**
+ * SQL functions the schema's triggers call (the search index, migration 003). Every connection
+ * that writes articles needs them; read-only connections do not.
+ */
+export function registerWriteFunctions(sqlite: SQLite.Database): void {
+  sqlite.function('newsgate_search_text', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? toSearchText(value) : null));
 }
 
 export async function migrateStore(store: Pick<Store, 'db'>): Promise<string[]> {

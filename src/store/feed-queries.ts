@@ -7,7 +7,8 @@
 import type { Kysely } from 'kysely';
 import { foldAccents, foldToken } from '../text/fold.js';
 import { tokenizeSyllables } from '../text/tokenize.js';
-import { listArticlePage, listSourcesOfArticles, normalizeSearch, type ArticleFilterSpec, type Keyset, type LinkGroup } from './article-queries.js';
+import type { SearchQuery } from '../text/search-query.js';
+import { listArticlePage, listSourcesOfArticles, type ArticleFilterSpec, type Keyset, type LinkGroup } from './article-queries.js';
 import { findSourcesByIds } from './sources.js';
 import { listArticlesOfStories } from './story-queries.js';
 import type { ArticleRow, Database } from './types.js';
@@ -25,8 +26,8 @@ export interface FeedArticleQuery {
   weights?: { topics?: number; sources?: number };
   /** Inclusive lower bound on published_at (ms). */
   since?: number;
-  /** The API's search (article-queries.ts searchCondition): one function to replace with FTS5. */
-  search?: string;
+  /** Full-text search, the API's (newest first here: a feed is a timeline). */
+  search?: SearchQuery;
   /** Predicate applied to each candidate in list order (include/exclude words, one item per story). */
   accept?: (row: ArticleRow) => boolean;
   /** Stop after this many accepted rows. */
@@ -54,7 +55,7 @@ export async function listFeedArticles(db: Kysely<Database>, query: FeedArticleQ
   const links: LinkGroup[] = [];
   if (query.topicIds) links.push({ kind: 'topic', ids: query.topicIds, weight: query.weights?.topics });
   if (query.sourceIds) links.push({ kind: 'source', ids: query.sourceIds, weight: query.weights?.sources });
-  const spec: ArticleFilterSpec = { links, since: query.since ?? null, until: null, search: normalizeSearch(query.search) };
+  const spec: ArticleFilterSpec = { links, since: query.since ?? null, until: null, search: query.search ?? null };
   const maxScanned = query.maxScanned ?? DEFAULT_MAX_SCANNED;
   let batch = query.accept ? Math.max(query.limit * 2, 100) : query.limit;
   const rows: ArticleRow[] = [];

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-article-tombstones.js';
+import * as m003 from './003-article-search.js';
 
 /** Static list so a bundled build needs no directory scan. Append, never reorder. */
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-article-tombstones': m002,
+  '003-article-search': m003,
 };
 
 export const migrationProvider: MigrationProvider = {

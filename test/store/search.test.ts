@@ -1,0 +1,217 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Migrator } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ArticleInput } from '../../src/model/article.js';
+import { listArticlePage, listArticleSearchPage, countArticles, noFilter, type ArticleFilterSpec, type PageWindow } from '../../src/store/article-queries.js';
+import { storeArticles } from '../../src/store/articles.js';
+import { migrateStore, openStore, type Store } from '../../src/store/database.js';
+import { migrationProvider } from '../../src/store/migrations/index.js';
+import { deleteArticles } from '../../src/store/retention.js';
+import { findSourceBySlug, listTopicIdsBySource, syncConfig } from '../../src/store/sources.js';
+import { parseSearchQuery, SearchQueryError } from '../../src/text/search-query.js';
+import { makeConfig } from '../helpers/config.js';
+import { openTestStore } from '../helpers/store.js';
+
+const config = makeConfig({
+  sources: [
+    { slug: 'vnexpress', url: 'https://vnexpress.net/rss', name: 'VnExpress', topics: ['thoi-su'] },
+    { slug: 'dantri', url: 'https://dantri.com.vn/rss', name: 'Dân trí', topics: ['kinh-doanh'] },
+  ],
+});
+
+const T = Date.UTC(2026, 10, 28, 1, 0);
+
+function article(n: number, title: string, summary: string | null = null): ArticleInput {
+  return {
+    key: `https://example.vn/${n}`,
+    link: `https://example.vn/${n}`,
+    guid: null,
+    title,
+    summary,
+    contentHtml: null,
+    author: null,
+    imageUrl: null,
+    categories: [],
+    publishedAt: new Date(T + n * 60_000),
+  };
+}
+
+let store: Store;
+afterEach(async () => store?.close());
+
+async function put(slug: string, articles: ArticleInput[], now = T + 86_400_000) {
+  const source = (await findSourceBySlug(store.db, slug))!;
+  const topics = (await listTopicIdsBySource(store.db, [source.id])).get(source.id)!;
+  return storeArticles(store.db, { sourceId: source.id, sourceTopicIds: topics, articles, now });
+}
+
+const spec = (search: string, extra: Partial<ArticleFilterSpec> = {}): ArticleFilterSpec => ({ ...noFilter, search: parseSearchQuery(search), ...extra });
+const titles = async (search: string, extra: Partial<ArticleFilterSpec> = {}) =>
+  (await listArticlePage(store.db, spec(search, extra), { limit: 50 })).rows.map((r) => r.title);
+
+const WORLD = [
+  article(1, 'Mưa lớn ở Đà Nẵng', 'Người dân chuẩn bị ứng phó'),
+  article(2, 'Thủy điện xả lũ', null),
+  article(3, 'Thuỷ điện Hòa Bình mở cửa xả', 'Đà Nẵng không bị ảnh hưởng'),
+  article(4, 'Giá xăng E10 giảm từ chiều nay', 'Xăng RON95 cũng giảm'),
+  article(5, 'Xổ số miền Bắc ngày 28/8', null),
+  article(6, 'Bão số 5 đổ bộ', 'Cảnh báo mưa lớn'),
+];
+
+describe('full-text search (FTS5)', () => {
+  it('finds Vietnamese text with or without diacritics, in NFC or NFD, old or new tone placement', async () => {
+    store = await openTestStore(config);
+    await put('vnexpress', WORLD);
+    const daNang = ['Mưa lớn ở Đà Nẵng', 'Thuỷ điện Hòa Bình mở cửa xả'];
+    for (const q of ['da nang', 'Đà Nẵng', 'Đà Nẵng'.normalize('NFD'), 'ĐÀ NẴNG', 'đà nẵng']) expect((await titles(q)).sort()).toEqual(daNang.sort());
+    for (const q of ['thuy dien', 'Thủy điện', 'Thuỷ điện']) expect((await titles(q)).sort()).toEqual(['Thuỷ điện Hòa Bình mở cửa xả', 'Thủy điện xả lũ'].sort());
+    expect(await titles('xang e10')).toEqual(['Giá xăng E10 giảm từ chiều nay']);
+    expect(await titles('xăng E10')).toEqual(['Giá xăng E10 giảm từ chiều nay']);
+    // Numbers stay whole: "28/8" is not "28" or "8", "số 5" is not "số 6".
+    expect(await titles('28/8')).toEqual(['Xổ số miền Bắc ngày 28/8']);
+    expect(await titles('bão số 6')).toEqual([]);
+    // Phrases, exclusions, alternatives, prefixes.
+    expect(await titles('"mưa lớn" -bão')).toEqual(['Mưa lớn ở Đà Nẵng']);
+    expect((await titles('xổ số OR xăng')).sort()).toEqual(['Giá xăng E10 giảm từ chiều nay', 'Xổ số miền Bắc ngày 28/8'].sort());
+    expect(await titles('ron*')).toEqual(['Giá xăng E10 giảm từ chiều nay']);
+    // The source name is indexed too.
+    expect(await titles('vnexpress bão')).toEqual(['Bão số 5 đổ bộ']);
+  });
+
+  it('keeps the index in step with inserts, title changes and deletions', async () => {
+    store = await openTestStore(config);
+    const first = await put('vnexpress', [article(1, 'Giá vàng hôm nay tăng mạnh')]);
+    expect(await titles('gia vang')).toEqual(['Giá vàng hôm nay tăng mạnh']);
+    await put('vnexpress', [article(1, 'Giá bạc hôm nay tăng mạnh')], T + 2 * 86_400_000);
+    expect(await titles('gia vang')).toEqual([]);
+    expect(await titles('gia bac')).toEqual(['Giá bạc hôm nay tăng mạnh']);
+    await store.db.transaction().execute((trx) => deleteArticles(trx, first.inserted));
+    expect(await titles('gia bac')).toEqual([]);
+    expect(await countArticles(store.db, spec('hom nay'))).toBe(0);
+  });
+
+  it('indexes the articles of an existing database when the migration runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'newsgate-search-'));
+    try {
+      const file = join(dir, 'old.db');
+      store = await openStore(file, { migrate: false });
+      const migrated = await new Migrator({ db: store.db, provider: migrationProvider }).migrateTo('002-article-tombstones');
+      expect(migrated.error).toBeUndefined();
+      await syncConfig(store.db, config, T);
+      await put('dantri', [article(1, 'Đà Nẵng đón khách quốc tế'), article(2, 'Hà Nội mưa rét')]);
+      expect(await migrateStore(store)).toEqual(['003-article-search']);
+      expect(await titles('da nang')).toEqual(['Đà Nẵng đón khách quốc tế']);
+      expect(await titles('dan tri')).toHaveLength(2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('combines with the other filters and counts', async () => {
+    store = await openTestStore(config);
+    await put('vnexpress', WORLD);
+    await put('dantri', [article(10, 'Mưa lớn ở Hà Nội')]);
+    const dantri = (await findSourceBySlug(store.db, 'dantri'))!;
+    expect(await titles('mua lon', { links: [{ kind: 'source', ids: [dantri.id] }] })).toEqual(['Mưa lớn ở Hà Nội']);
+    expect(await titles('mua lon', { since: T + 7 * 60_000 })).toEqual(['Mưa lớn ở Hà Nội']);
+    expect(await countArticles(store.db, spec('mua lon'))).toBe(3);
+  });
+
+  it('ranks by relevance, newer first among equals, and pages by rank without gaps or repeats', async () => {
+    store = await openTestStore(config);
+    await put('vnexpress', [
+      article(1, 'Tin tổng hợp', 'Bão gần bờ'),
+      article(2, 'Bão mạnh gần bờ biển', null),
+      article(3, 'Bão mạnh gần bờ biển', null),
+      article(4, 'Kinh tế', 'Không liên quan'),
+      ...Array.from({ length: 7 }, (_, i) => article(10 + i, `Bão số ${i} tin ${i}`, 'Thêm chi tiết về cơn bão')),
+    ]);
+    const s = spec('bão');
+    const all = (await listArticleSearchPage(store.db, s, { limit: 50 }, 'relevance')).rows;
+    expect(all).toHaveLength(10);
+    for (let i = 1; i < all.length; i++) {
+      const [x, y] = [all[i - 1], all[i]];
+      expect(x.rank! < y.rank! || (x.rank === y.rank && x.published_at >= y.published_at)).toBe(true);
+    }
+    // The article with the word only in its summary ranks below those with it in the title.
+    expect(all.at(-1)!.title).toBe('Tin tổng hợp');
+    // Equal ranks: the newer of the two identical titles first.
+    const twins = all.filter((r) => r.title === 'Bão mạnh gần bờ biển');
+    expect(twins[0].published_at).toBeGreaterThan(twins[1].published_at);
+    // Forward pages of 3 and backward pages of 3 rebuild the same order.
+    const forward: number[] = [];
+    let window: PageWindow = { limit: 3 };
+    for (;;) {
+      const page = await listArticleSearchPage(store.db, s, window, 'relevance');
+      forward.push(...page.rows.map((r) => r.id));
+      if (!page.hasMore) break;
+      const last = page.rows.at(-1)!;
+      window = { limit: 3, after: { rank: last.rank, time: last.published_at, id: last.id } };
+    }
+    expect(forward).toEqual(all.map((r) => r.id));
+    const backward: number[] = [];
+    window = { limit: 3, backward: true };
+    for (;;) {
+      const page = await listArticleSearchPage(store.db, s, window, 'relevance');
+      backward.unshift(...page.rows.map((r) => r.id));
+      if (!page.hasMore) break;
+      const first = page.rows[0];
+      window = { limit: 3, backward: true, before: { rank: first.rank, time: first.published_at, id: first.id } };
+    }
+    expect(backward).toEqual(all.map((r) => r.id));
+    // Recency order: newest first, no rank.
+    const recent = (await listArticleSearchPage(store.db, s, { limit: 50 }, 'recency')).rows;
+    expect(recent.map((r) => r.published_at)).toEqual([...recent.map((r) => r.published_at)].sort((a, b) => b - a));
+  });
+
+  it('runs any user string safely: results or a SearchQueryError, never a database error', async () => {
+    store = await openTestStore(config);
+    await put('vnexpress', WORLD);
+    const hostile = [
+      '"',
+      '""',
+      "'",
+      'AND',
+      'OR OR OR',
+      'NOT',
+      '(',
+      ')',
+      '*',
+      'a*',
+      '**bão**',
+      'NEAR(',
+      'NEAR(bão mưa, 2)',
+      'bão NEAR mưa',
+      'title:bão',
+      '{title summary}: bão',
+      '^bão',
+      '- -- ---',
+      "'; DROP TABLE articles; --",
+      '1 OR 1=1',
+      '%_\\',
+      'bão\u0000mưa',
+      '\u202e\u200b',
+      '🌀 bão',
+      'x'.repeat(5000),
+      'bão '.repeat(1250),
+    ];
+    for (const text of hostile) {
+      let query;
+      try {
+        query = parseSearchQuery(text);
+      } catch (error) {
+        expect(error, text).toBeInstanceOf(SearchQueryError);
+        continue;
+      }
+      const s = { ...noFilter, search: query };
+      await expect(listArticlePage(store.db, s, { limit: 5 }), text).resolves.toBeDefined();
+      await expect(listArticleSearchPage(store.db, s, { limit: 5 }, 'relevance'), text).resolves.toBeDefined();
+      await expect(countArticles(store.db, s), text).resolves.toBeTypeOf('number');
+    }
+    expect(await titles("'; DROP TABLE articles; --")).toEqual([]);
+    expect((await listArticlePage(store.db, noFilter, { limit: 50 })).rows).toHaveLength(WORLD.length);
+  });
+});
