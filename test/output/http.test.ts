@@ -107,9 +107,13 @@ describe('feed routes', () => {
 
     const q = await (await h.get(`/feeds/topics/thoi-su.json?q=${encodeURIComponent('XĂNG e10')}`)).json();
     expect(q.items.map((i: { title: string }) => i.title)).toEqual([a[1].title]);
-    // Search is the API's (case-insensitive substring of title or summary, until FTS5).
+    // Search is the API's full-text search: case and diacritics do not matter, feeds stay newest first.
     const upper = await (await h.get(`/feeds/search.json?q=${encodeURIComponent('GIÁ VÀNG HÔM')}`)).json();
     expect(upper.items.map((i: { title: string }) => i.title)).toEqual([a[2].title]);
+    const folded = await (await h.get(`/feeds/search.json?q=${encodeURIComponent('gia vang hom')}`)).json();
+    expect(folded.items.map((i: { title: string }) => i.title)).toEqual([a[2].title]);
+    const hostile = await h.get(`/feeds/search.json?q=${encodeURIComponent('NEAR( "giá" OR 1=1; --')}`);
+    expect(hostile.status).toBe(200);
 
     const collapsed = await (await h.get('/feeds/topics/thoi-su.json?collapse=story')).json();
     expect(collapsed.items.every((i: { id: string }) => i.id.startsWith('tag:newsgate,2026:story/'))).toBe(true);
@@ -133,6 +137,8 @@ describe('feed routes', () => {
       ['/feeds/search.rss', 'q'],
       ['/feeds/search.rss?q=%20', 'q'],
       ['/feeds/search.rss?q=...', 'q'],
+      ['/feeds/search.rss?q=-b%C3%A3o', 'q'],
+      [`/feeds/search.rss?q=${'x'.repeat(5000)}`, 'q'],
     ];
     for (const [path, param] of cases) {
       const res = await h.get(path);
