@@ -66,8 +66,17 @@ export function requestedPageSize(args: ConnectionArgs): number {
   return Math.min(Math.max(size, 1), MAX_PAGE_SIZE);
 }
 
-/** Complexity of a connection field: a little for the field, its selection times the page size. */
-export const connectionComplexity = (args: ConnectionArgs) => ({ field: 2, multiplier: requestedPageSize(args) });
+/**
+ * What a full-text search adds to a connection's cost: it reads the searched words' posting
+ * lists (and ranks every match), not a short index range, so a query may hold about 40 of them.
+ */
+export const SEARCH_COMPLEXITY = 500;
+
+/** Complexity of a connection field: a little for the field (more for a search), its selection times the page size. */
+export const connectionComplexity = (args: ConnectionArgs & { filter?: { search?: string | null } | null }) => ({
+  field: 2 + (args.filter?.search ? SEARCH_COMPLEXITY : 0),
+  multiplier: requestedPageSize(args),
+});
 
 export interface ConnectionSource {
   /** Whether a row exists on the far side of a key: `newer` for hasPreviousPage after `after`, else older. */
