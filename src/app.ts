@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from './config/types.js';
 import { handleEmbed } from './embed/routes.js';
+import { ResponseCache, type ResponseCacheOptions } from './graphql/response-cache.js';
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from './graphql/server.js';
 import { createLimiter } from './ingest/limiter.js';
 import type { IngestContext, PollReport } from './ingest/pipeline.js';
@@ -25,6 +26,8 @@ export interface AppSettings {
   userAgent?: string;
   /** The process logger (created by the entry point); apps without one log nothing. */
   logger?: Logger;
+  /** The GraphQL response cache: on by default; false turns it off (the benchmark's uncached figure). */
+  responseCache?: ResponseCacheOptions | false;
 }
 
 export interface App {
@@ -38,6 +41,8 @@ export interface App {
   onStored(listener: (report: PollReport) => void): () => void;
   /** The GraphQL server (Yoga) behind /graphql. */
   yoga: GraphQLServer;
+  /** Its cache of public query results, invalidated on every write (src/graphql/response-cache.ts); null when turned off. */
+  responseCache: ResponseCache | null;
   /** Logger, metrics, readiness (src/ops). */
   ops: Ops;
 }
@@ -50,6 +55,7 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
   await syncConfig(store.db, config, Date.now());
   const listeners = new Set<(report: PollReport) => void>();
   const ops = createOps(store, { logger: settings.logger });
+  const responseCache = settings.responseCache === false ? null : new ResponseCache(settings.responseCache);
   const topics = await listTopics(store.db);
   const matchTopics = createTopicMatcher(
     topics.map((t) => ({ id: t.id, aliases: JSON.parse(t.aliases) as string[], keywords: JSON.parse(t.keywords) as string[] })),
@@ -67,9 +73,15 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
     stories: await createStoryAssigner(store.db),
     originalOutlet: findOriginalOutlet,
     onStored: (report) => {
+      // Retention reports here too, without a poll.
+      responseCache?.invalidate();
       for (const listener of listeners) listener(report);
     },
-    onReport: (report) => ops.observePoll(report),
+    onReport: (report) => {
+      // Every poll writes the source's health, whatever it fetched.
+      responseCache?.invalidate();
+      ops.observePoll(report);
+    },
   };
   const app: App = {
     config,
@@ -82,9 +94,10 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
       return () => listeners.delete(listener);
     },
     yoga: null as never, // set below: the GraphQL server is built around the finished app
+    responseCache,
     ops,
   };
-  app.yoga = createGraphQLServer(app, { plugins: [ops.graphqlPlugin], ...(settings.logger ? { logging: yogaLogger(settings.logger) } : {}) });
+  app.yoga = createGraphQLServer(app, { responseCache: responseCache ?? undefined, plugins: [ops.graphqlPlugin], ...(settings.logger ? { logging: yogaLogger(settings.logger) } : {}) });
   return app;
 }
 

@@ -5,6 +5,7 @@ import { useCors } from './cors.js';
 import { createContext, type GraphQLContext, type GraphQLHost } from './context.js';
 import { createArticleEvents } from './events.js';
 import { defaultLimits, useQueryLimits, useRequestErrors, type QueryLimits } from './limits.js';
+import { useResponseCache, type ResponseCache } from './response-cache.js';
 import { schema } from './schema.js';
 
 export type NodeServerContext = { req: IncomingMessage; res: ServerResponse };
@@ -19,6 +20,8 @@ export interface GraphQLServerOptions {
   limits?: Partial<QueryLimits>;
   /** More Yoga/envelop plugins (metrics, tracing), run after the built-in ones. */
   plugins?: Plugin[];
+  /** Serves repeated public queries from memory (see response-cache.ts); the caller invalidates it on writes. */
+  responseCache?: ResponseCache;
 }
 
 const EXAMPLE_QUERY = `# Latest articles of a topic, with their outlets
@@ -41,6 +44,7 @@ export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOpt
   // Reads go through their own connection (see read-connection.ts); admin writes use the store's.
   const reader = openReadConnection(host.store);
   const events = createArticleEvents(host);
+  options.responseCache?.watch(reader.sqlite);
   return createYoga<NodeServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -56,6 +60,7 @@ export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOpt
       { onDispose: () => Promise.all([reader.close(), events.close()]).then(() => undefined) },
       useCors(host.settings.corsOrigins),
       useCloseAfterRefusedBody(), useRequestErrors(),       useQueryLimits({ ...defaultLimits, ...options.limits }),
+      ...(options.responseCache ? [useResponseCache(options.responseCache)] : []),
       ...(options.plugins ?? []),
     ],
   });

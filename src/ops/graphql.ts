@@ -2,15 +2,17 @@ import type { IncomingMessage } from 'node:http';
 import { format } from 'node:util';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
+import { CACHED_OPERATION, type CachedOperationLabel } from '../graphql/response-cache.js';
 import type { GraphQLOperationLabel } from './http.js';
 import type { Logger } from './logger.js';
 
-type ServerContext = { req?: IncomingMessage };
+type ServerContext = { req?: IncomingMessage; [CACHED_OPERATION]?: CachedOperationLabel };
 
 /**
  * Yoga plugin naming each HTTP request's GraphQL operation for the per-operation histogram
  * (the timing itself is the HTTP request's). A request is "unknown" until its document
- * parses and validates; then it takes the operation's name, or "anonymous".
+ * parses and validates; then it takes the operation's name, or "anonymous". An answer from the
+ * response cache is neither parsed nor executed: it takes the label stored with it.
  */
 export function useOperationLabels(record: (req: IncomingMessage, label: GraphQLOperationLabel) => void): Plugin<{}, ServerContext> {
   const label = (args: { document: DocumentNode; operationName?: string | null; contextValue: unknown }) => {
@@ -28,6 +30,10 @@ export function useOperationLabels(record: (req: IncomingMessage, label: GraphQL
     },
     onSubscribe({ args }) {
       label(args);
+    },
+    onExecutionResult({ context }) {
+      const cached = context?.[CACHED_OPERATION];
+      if (cached && context.req) record(context.req, cached);
     },
   };
 }
