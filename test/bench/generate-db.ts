@@ -1,5 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { openStore } from '../../src/store/database.js';
+import { newsStream } from './headlines.js';
 
 /**
  * Builds a benchmark database through the real migrations, then fills it with raw
@@ -14,6 +15,11 @@ export interface GenerateOptions {
   storySize?: number;
   /** Newest publication time; articles go back one minute each per source round. */
   newest?: number;
+  /**
+   * 'news': realistic headlines and leads from headlines.ts, stories grouped by reported event
+   * (storySize is ignored). Default 'legacy': makeTitle's 150-syllable walk (bench:api, bench:feeds).
+   */
+  titles?: 'legacy' | 'news';
 }
 
 const SYLLABLES = (
@@ -37,7 +43,9 @@ export function makeTitle(n: number): string {
 }
 
 export async function generateDatabase(file: string, options: GenerateOptions): Promise<void> {
-  const tag = `${options.articles}:${options.sources}:${options.topics}:${options.storySize ?? 1}`;
+  const news = options.titles === 'news';
+  // The legacy tag stays as it was so cached databases of other benchmarks remain valid.
+  const tag = `${options.articles}:${options.sources}:${options.topics}:${options.storySize ?? 1}${news ? ':news1' : ''}`;
   if (existsSync(file)) {
     const store = await openStore(file);
     const ok = (() => {
@@ -77,14 +85,31 @@ export async function generateDatabase(file: string, options: GenerateOptions): 
     const story = db.prepare('insert into stories (id, headline, article_count, first_seen_at, last_seen_at) values (?, ?, ?, ?, ?)');
     const growStory = db.prepare('update stories set article_count = article_count + 1, last_seen_at = max(last_seen_at, ?) where id = ?');
     let storyStart = 1;
+    const stream = news ? newsStream({ stream: 'db', itemsPerHour: options.sources * 60 }) : null;
+    const eventStory = new Map<string, number>();
     for (let i = 1; i <= options.articles; i++) {
       const s = ((i - 1) % options.sources) + 1;
       const t = ((s - 1) % options.topics) + 1;
       const published = newest - Math.floor((options.articles - i) / options.sources) * 60_000 - s * 100;
       const link = `https://source-${s}.example.vn/bai-viet-${i}.html`;
-      const title = makeTitle(i);
-      const storyId = storySize > 1 && (i - 1) % storySize !== 0 ? storyStart : (storyStart = i);
-      article.run(i, link, link, title, `${title}. Tóm tắt bài viết số ${i}.`, `<p>${title}</p>`, i % 3 === 0 ? `https://img.example.vn/${i}.jpg` : null, published, published, published, s, storyId);
+      let title: string;
+      let summary: string;
+      let storyId: number;
+      if (stream) {
+        const item = stream.item(s, i, published);
+        title = item.title;
+        summary = item.summary;
+        storyId = item.event === null ? i : (eventStory.get(item.event) ?? i);
+        if (item.event !== null && storyId === i) {
+          if (eventStory.size > 100_000) eventStory.clear();
+          eventStory.set(item.event, i);
+        }
+      } else {
+        title = makeTitle(i);
+        summary = `${title}. Tóm tắt bài viết số ${i}.`;
+        storyId = storySize > 1 && (i - 1) % storySize !== 0 ? storyStart : (storyStart = i);
+      }
+      article.run(i, link, link, title, summary, `<p>${title}</p>`, i % 3 === 0 ? `https://img.example.vn/${i}.jpg` : null, published, published, published, s, storyId);
       articleSource.run(i, s, published);
       articleTopic.run(i, t, published);
       if (storyId === i) story.run(i, title, 1, published, published);
