@@ -705,6 +705,12 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     assign(doc: ClusterDoc): AssignResult {
       if (seeded.size > 0) seeded.clear(); // warm start is over
       advanceClock(doc);
+      const late = doc.publishedAt.getTime() < maxT - windowMs;
+      // Backfill (a feed's first poll lists weeks of items, newest first): an article more than
+      // two windows older than the newest one cannot have a candidate in the window. It is a
+      // story of its own, at no cost, instead of growing the index with articles that the
+      // window has already left.
+      if (late && doc.publishedAt.getTime() < maxT - 2 * windowMs) return { storyId: doc.id, merged: [], matchedId: null, score: 0 };
       const f = extractFeatures(doc.title, doc.summary, opt.features);
       const entry = makeEntry(doc, f, null);
       const links = linkStories(entry, candidates(entry, f.titleLength));
@@ -729,7 +735,9 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
         target = { ...target, story: mergeInto(keep, gone) };
       }
       if (target) entry.story = target.story;
-      index(entry);
+      // An article already outside the window joins what it matches but is not indexed: the
+      // index holds the window only, so its size (memory, lookup cost) does not grow with backfill.
+      if (!late) index(entry);
       return {
         storyId: entry.story.id,
         merged,
