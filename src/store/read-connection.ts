@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from './database.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Database } from './types.js';
 
 /**
@@ -20,28 +21,6 @@ export interface ReadConnection {
   /** The raw handle reads run on (for registering SQL functions). */
   sqlite: SQLite.Database;
   close(): Promise<void>;
-}
-
-const STATEMENT_CACHE_SIZE = 256;
-
-/** better-sqlite3 with an LRU of prepared statements, in the shape Kysely's SQLite driver expects. */
-function withStatementCache(database: SQLite.Database): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
-  return {
-    close: () => database.close(),
-    prepare(sql) {
-      let statement = cache.get(sql);
-      if (statement) {
-        // Refresh its place in the LRU.
-        cache.delete(sql);
-      } else {
-        statement = database.prepare(sql) as unknown as SqliteStatement;
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(sql, statement);
-      return statement;
-    },
-  };
 }
 
 export function openReadConnection(store: Pick<Store, 'db' | 'sqlite' | 'file'>): ReadConnection {
