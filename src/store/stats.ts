@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Store } from './database.js';
+import { dialectOf } from './dialect.js';
 import type { Database } from './types.js';
 
 /** Row counts for the metrics gauges. */
@@ -13,7 +14,7 @@ export async function countContent(db: Kysely<Database>): Promise<{ articles: nu
   return { articles: Number(articles.n), stories: Number(stories.n) };
 }
 
-/** Bytes on disk: the main file and its write-ahead log (pages in memory for :memory:). */
+/** Bytes on disk: the main file and its write-ahead log (pages in memory for :memory:; 0 without a file, i.e. PostgreSQL). */
 export function databaseSize(store: Pick<Store, 'file' | 'sqlite'>): { db: number; wal: number } {
   if (store.file === ':memory:') {
     const pages = store.sqlite.pragma('page_count', { simple: true }) as number;
@@ -32,7 +33,10 @@ export function databaseSize(store: Pick<Store, 'file' | 'sqlite'>): { db: numbe
 
 /** The newest migration recorded in the database; null when none ran (or the table is missing). */
 export async function lastAppliedMigration(db: Kysely<Database>): Promise<string | null> {
-  const exists = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+  const exists =
+    dialectOf(db) === 'postgres'
+      ? await sql<{ n: number }>`select count(*) as n from (select to_regclass('kysely_migration') as t) r where t is not null`.execute(db)
+      : await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
   if (Number(exists.rows[0]?.n ?? 0) === 0) return null;
   const rows = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db);
   return rows.rows[0]?.name ?? null;
@@ -40,7 +44,8 @@ export async function lastAppliedMigration(db: Kysely<Database>): Promise<string
 
 /** Which file an open store is on (device and inode), to notice it being swapped underneath. */
 export function fileIdentity(file: string): string | null {
-  if (file === ':memory:') return null;
+  // '' is a store without a file (PostgreSQL).
+  if (file === ':memory:' || file === '') return null;
   try {
     const stat = statSync(file);
     return `${stat.dev}:${stat.ino}`;
@@ -57,7 +62,7 @@ const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
  * the store opened, start like an SQLite database, and open and read afresh.
  */
 export function probeDatabaseFile(file: string, openedIdentity: string | null): void {
-  if (file === ':memory:') return;
+  if (file === ':memory:' || file === '') return;
   const identity = fileIdentity(file);
   if (identity === null) throw new Error(`database file ${file} is missing`);
   if (openedIdentity !== null && identity !== openedIdentity) throw new Error(`database file ${file} was replaced since it was opened; restart to use the new file`);

@@ -1,0 +1,93 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { openStore, StoreError, type Store } from './database.js';
+import { isPostgresUrl, redactUrl } from './dialect.js';
+import { latestMigration } from './migrations/index.js';
+import { migrateStore } from './database.js';
+import { lastAppliedMigration } from './stats.js';
+import type { Database } from './types.js';
+
+/**
+ * Opens the store a `--db` / `DATABASE_URL` value names: a postgres:// (or postgresql://) URL
+ * selects PostgreSQL through Kysely's PostgresDialect and the pg pool; anything else is a
+ * SQLite file (or ":memory:") as before. Callers never choose the dialect themselves.
+ *
+ * Migrations:
+ * - SQLite: applied on open, as before (one process owns the file).
+ * - PostgreSQL: never applied implicitly. Several instances share the database, and a rolling
+ *   upgrade must not let the first new instance change the schema under the old ones, so the
+ *   schema moves only when an operator runs `newsgate migrate` (which Kysely serialises with
+ *   an advisory lock anyway). Opening checks that the database is at this build's latest
+ *   migration and fails with a message saying to run `newsgate migrate` otherwise.
+ *   `migrate: true` applies them (what `newsgate migrate` and the tests do).
+ */
+export interface OpenOptions {
+  /** true: apply pending migrations; false: neither apply nor check. Default: the dialect's rule above. */
+  migrate?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+export async function openDatabase(target: string, options: OpenOptions = {}): Promise<Store> {
+  if (!isPostgresUrl(target)) return openStore(target, { migrate: options.migrate });
+  const store = openPostgres(target, options);
+  try {
+    await store.db.selectNoFrom(sql<number>`1`.as('one')).execute();
+  } catch (error) {
+    await store.close();
+    throw new StoreError(`cannot connect to ${redactUrl(target)}: ${(error as Error).message}`);
+  }
+  if (options.migrate === true) {
+    try {
+      await migrateStore(store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  } else if (options.migrate === undefined) {
+    const applied = await lastAppliedMigration(store.db);
+    if (applied !== latestMigration) {
+      await store.close();
+      const state = applied === null ? 'has no newsgate schema yet' : applied < latestMigration ? `is at migration ${applied}` : `is at migration ${applied}, newer than this build`;
+      throw new StoreError(
+        `${redactUrl(target)} ${state} (this build expects ${latestMigration}); run \`newsgate migrate --db URL\` first (PostgreSQL databases are never migrated implicitly)`,
+      );
+    }
+  }
+  return store;
+}
+
+/** bigint (int8) columns hold millisecond times and ids: read them as JS numbers, not strings. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.INT8 && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+/** A PostgreSQL Store: `db` on a pg pool; the SQLite raw handle is not available. */
+export function openPostgres(url: string, options: Pick<OpenOptions, 'poolSize'> = {}): Store {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  // An idle client losing its server (restart, failover) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    sqlite: sqliteOnly(),
+    // No file: readiness and size probes of the file are skipped; the read connection is the pool.
+    file: '',
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+/** What stands in for the better-sqlite3 handle on PostgreSQL: any use says what happened. */
+function sqliteOnly(): Store['sqlite'] {
+  return new Proxy({} as Store['sqlite'], {
+    get(_target, property) {
+      if (property === 'then' || typeof property === 'symbol') return undefined;
+      throw new StoreError(`${String(property)}: a SQLite-only operation (backup, file size, response-cache versioning) was used on a PostgreSQL store`);
+    },
+  });
+}
