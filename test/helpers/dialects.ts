@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Config } from '../../src/config/types.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/open.js';
+import { syncConfig } from '../../src/store/sources.js';
+import { openTestStore } from './store.js';
+
+/**
+ * The test matrix (as Kysely's own tests do it): suites that touch the store run once per
+ * dialect. SQLite is always there (in memory); PostgreSQL is the server at NEWSGATE_TEST_PG_URL
+ * (default postgres://127.0.0.1:5432/test as user postgres, else root). Each PostgreSQL store
+ * is a fresh schema of its own (workers run in parallel), dropped when the store closes.
+ *
+ * When PostgreSQL cannot be reached the PostgreSQL variants are skipped, and the reason is
+ * printed once per test file — unless REQUIRE_PG=1 (CI), where that is a failure.
+ */
+export type TestDialect = 'sqlite' | 'postgres';
+
+export interface DialectCase {
+  dialect: TestDialect;
+  /** Skip reason when this dialect cannot run here; null when it runs. */
+  skip: string | null;
+  /** A fresh, migrated store with the config synced in. */
+  open(config?: Config): Promise<Store>;
+  /** A fresh store with no migration applied (to test migrations over existing data). */
+  openBare(): Promise<Store>;
+}
+
+const candidates = (): string[] =>
+  process.env.NEWSGATE_TEST_PG_URL
+    ? [process.env.NEWSGATE_TEST_PG_URL]
+    : ['postgres://postgres@127.0.0.1:5432/test', 'postgres://root@127.0.0.1:5432/test'];
+
+let probed: Promise<{ url: string } | { reason: string }> | null = null;
+
+/** The first PostgreSQL URL that answers, or why none does. */
+export function probePostgres(): Promise<{ url: string } | { reason: string }> {
+  probed ??= (async () => {
+    const reasons: string[] = [];
+    for (const url of candidates()) {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+      try {
+        await client.connect();
+        await client.query('select 1');
+        return { url };
+      } catch (error) {
+        reasons.push(`${url.replace(/:[^:@/]*@/, ':***@')}: ${(error as Error).message || (error as Error).name}`);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
+    return { reason: `PostgreSQL is not reachable (${reasons.join('; ')})` };
+  })();
+  return probed;
+}
+
+function withSearchPath(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+/** A fresh empty schema on the test server; its URL selects it; drop() removes it and everything in it. */
+export async function createPgSchema(baseUrl: string): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
+  const schema = `ng_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create schema ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: withSearchPath(baseUrl, schema),
+    schema,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists ${schema} cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A migrated PostgreSQL store in a schema of its own, with the config synced in; close() drops the schema. */
+export async function openPgTestStore(baseUrl: string, config?: Config, options: { migrate?: boolean } = {}): Promise<Store> {
+  const { url, drop } = await createPgSchema(baseUrl);
+  let store: Store;
+  try {
+    store = await openDatabase(url, { migrate: options.migrate ?? true, poolSize: 4 });
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  if (config) await syncConfig(store.db, config, Date.now());
+  const close = store.close;
+  let closed = false;
+  return {
+    ...store,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await close();
+      await drop();
+    },
+  };
+}
+
+const warned = new Set<string>();
+
+/**
+ * The dialects to run a suite on: `for (const d of await testDialects()) describe.skipIf(d.skip)(`… [${d.dialect}]`, …)`.
+ * Throws (failing the file) when REQUIRE_PG=1 and PostgreSQL is not reachable.
+ */
+export async function testDialects(): Promise<DialectCase[]> {
+  const sqlite: DialectCase = { dialect: 'sqlite', skip: null, open: (config) => openTestStore(config), openBare: () => openStore(':memory:', { migrate: false }) };
+  const probe = await probePostgres();
+  if ('reason' in probe) {
+    if (process.env.REQUIRE_PG === '1') throw new Error(`REQUIRE_PG=1 but ${probe.reason}`);
+    const message = `skipping the PostgreSQL variants: ${probe.reason} (set NEWSGATE_TEST_PG_URL, or REQUIRE_PG=1 to make this a failure)`;
+    if (!warned.has(message)) {
+      warned.add(message);
+      console.warn(message);
+    }
+    const unavailable = () => Promise.reject(new Error(probe.reason));
+    return [sqlite, { dialect: 'postgres', skip: probe.reason, open: unavailable, openBare: unavailable }];
+  }
+  return [
+    sqlite,
+    { dialect: 'postgres', skip: null, open: (config) => openPgTestStore(probe.url, config), openBare: () => openPgTestStore(probe.url, undefined, { migrate: false }) },
+  ];
+}
