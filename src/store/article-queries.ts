@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { SearchQuery } from '../text/search-query.js';
-import { bm25Rank, matchCondition, searchCondition } from './search.js';
+import { dialectOf, type Dialect } from './dialect.js';
+import { matchCondition, searchCondition, searchRank } from './search.js';
 import { findSourcesByIds } from './sources.js';
 import type { ArticleRow, Database, SourceRow, TopicRow } from './types.js';
 
@@ -120,11 +121,11 @@ export function linkExists(eb: AnyEb, group: LinkGroup, articleIdRef: string, al
 }
 
 /** Every condition of the filter, for an `articles` row under `alias`. */
-export function articleConditions(eb: AnyEb, spec: ArticleFilterSpec, alias: string): Cond[] {
+export function articleConditions(dialect: Dialect, eb: AnyEb, spec: ArticleFilterSpec, alias: string): Cond[] {
   return [
     ...rangeConditions(eb, `${alias}.published_at`, spec),
     ...spec.links.map((group, i) => linkExists(eb, group, `${alias}.id`, `${alias}_l${i}`)),
-    ...(spec.search ? [searchCondition(eb, spec.search, `${alias}.id`)] : []),
+    ...(spec.search ? [searchCondition(dialect, eb, spec.search, `${alias}.id`)] : []),
   ];
 }
 
@@ -163,7 +164,7 @@ function linkArm(db: Kysely<Database>, kind: LinkGroup['kind'], id: number, spec
         ...rangeConditions(eb, 'l.published_at', spec),
         ...keysetConditions(eb, 'l.published_at', 'l.article_id', window),
         ...others.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
-        ...(spec.search ? [searchCondition(eb, spec.search, 'l.article_id')] : []),
+        ...(spec.search ? [searchCondition(dialectOf(db), eb, spec.search, 'l.article_id')] : []),
       ]),
     )
     .orderBy('l.published_at', dir)
@@ -207,7 +208,7 @@ async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window
   const driverIndex = pickDriver(spec.links);
   if (driverIndex === -1) {
     const rows = await pick(k.selectFrom('articles as a'))
-      .where((eb) => eb.and([...articleConditions(eb, spec, 'a'), ...keysetConditions(eb, 'a.published_at', 'a.id', window)]))
+      .where((eb) => eb.and([...articleConditions(dialectOf(db), eb, spec, 'a'), ...keysetConditions(eb, 'a.published_at', 'a.id', window)]))
       .orderBy('a.published_at', dir)
       .orderBy('a.id', dir)
       .limit(window.limit + 1)
@@ -227,7 +228,7 @@ async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window
           ...rangeConditions(eb, 'l.published_at', spec),
           ...keysetConditions(eb, 'l.published_at', 'l.article_id', window),
           ...others.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
-          ...(spec.search ? [searchCondition(eb, spec.search, 'l.article_id')] : []),
+          ...(spec.search ? [searchCondition(dialectOf(db), eb, spec.search, 'l.article_id')] : []),
         ]),
       )
       .orderBy('l.published_at', dir)
@@ -270,14 +271,14 @@ const FTS_TIME = `${FTS}.published_at`;
 const FTS_ID = `${FTS}.rowid`;
 
 /** Rows after `after` and before `before` in (rank asc, time desc, id desc) order. */
-function rankKeysetConditions(eb: AnyEb, window: PageWindow): Cond[] {
+function rankKeysetConditions(eb: AnyEb, window: PageWindow, rankExpr: Expression<number>): Cond[] {
   const conds: Cond[] = [];
   const side = (key: Keyset, later: boolean) => {
     const rank = key.rank ?? 0;
     const [rankOp, strictRank, timeOp, idOp] = later ? (['>=', '>', '<', '<'] as const) : (['<=', '<', '>', '>'] as const);
     conds.push(
-      eb(bm25Rank, rankOp, rank),
-      eb.or([eb(bm25Rank, strictRank, rank), eb(FTS_TIME, timeOp, key.time), eb.and([eb(FTS_TIME, '=', key.time), eb(FTS_ID, idOp, key.id)])]),
+      eb(rankExpr, rankOp, rank),
+      eb.or([eb(rankExpr, strictRank, rank), eb(FTS_TIME, timeOp, key.time), eb.and([eb(FTS_TIME, '=', key.time), eb(FTS_ID, idOp, key.id)])]),
     );
   };
   if (window.after) side(window.after, true);
@@ -289,7 +290,7 @@ function rankKeysetConditions(eb: AnyEb, window: PageWindow): Cond[] {
 function searchMatches(db: Kysely<Database>, spec: ArticleFilterSpec & { search: SearchQuery }, extra: (eb: AnyEb) => Cond[] = () => []) {
   return (db as unknown as Kysely<any>).selectFrom(FTS).where((eb) =>
     eb.and([
-      matchCondition(spec.search),
+      matchCondition(dialectOf(db), spec.search),
       ...rangeConditions(eb, FTS_TIME, spec),
       ...spec.links.map((group, i) => linkExists(eb, group, FTS_ID, `s_l${i}`)),
       ...extra(eb),
@@ -307,12 +308,13 @@ export async function listArticleSearchPage(
   const search = spec.search;
   if (!search || isEmpty(spec) || window.limit <= 0) return { rows: [], hasMore: false };
   const ranked = order === 'relevance';
+  const rank = searchRank(dialectOf(db), search);
   const newestFirst = window.backward ? 'asc' : 'desc';
-  let hits = searchMatches(db, { ...spec, search }, (eb) => (ranked ? rankKeysetConditions(eb, window) : keysetConditions(eb, FTS_TIME, FTS_ID, window))).select([
+  let hits = searchMatches(db, { ...spec, search }, (eb) => (ranked ? rankKeysetConditions(eb, window, rank) : keysetConditions(eb, FTS_TIME, FTS_ID, window))).select([
     sql<number>`${sql.ref(FTS_ID)}`.as('id'),
     sql<number>`${sql.ref(FTS_TIME)}`.as('published_at'),
   ]);
-  if (ranked) hits = hits.select(bm25Rank.as('rank')).orderBy('rank', window.backward ? 'desc' : 'asc');
+  if (ranked) hits = hits.select(rank.as('rank')).orderBy('rank', window.backward ? 'desc' : 'asc');
   hits = hits.orderBy('published_at', newestFirst).orderBy('id', newestFirst).limit(window.limit + 1);
   const k = db as unknown as Kysely<any>;
   let query = k.selectFrom(hits.as('m')).innerJoin('articles as a', 'a.id', 'm.id');
@@ -374,7 +376,7 @@ export async function countArticles(db: Kysely<Database>, spec: ArticleFilterSpe
     const row = await db
       .selectFrom('articles as a')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.and(articleConditions(eb as AnyEb, spec, 'a')))
+      .where((eb) => eb.and(articleConditions(dialectOf(db), eb as AnyEb, spec, 'a')))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -413,7 +415,7 @@ function linkCountQuery(db: Kysely<Database>, kind: LinkGroup['kind'], ids: numb
       eb(`l.${column}`, 'in', ids),
       ...rangeConditions(eb, 'l.published_at', spec),
       ...spec.links.map((group, i) => linkExists(eb, group, 'l.article_id', `lx${i}`)),
-      ...(spec.search ? [searchCondition(eb, spec.search, 'l.article_id')] : []),
+      ...(spec.search ? [searchCondition(dialectOf(db), eb, spec.search, 'l.article_id')] : []),
     ]),
   );
 }
@@ -453,7 +455,7 @@ export async function filterArticles(db: Kysely<Database>, ids: readonly number[
       ...(await db
         .selectFrom('articles as a')
         .select(articleListColumns('a'))
-        .where((eb) => eb.and([eb('a.id', 'in', chunk), ...articleConditions(eb as AnyEb, spec, 'a')]))
+        .where((eb) => eb.and([eb('a.id', 'in', chunk), ...articleConditions(dialectOf(db), eb as AnyEb, spec, 'a')]))
         .execute()),
     );
   }

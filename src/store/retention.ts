@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { refreshStory } from './articles.js';
+import { dialectOf, scalarMax } from './dialect.js';
 import type { Database } from './types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -59,18 +60,18 @@ export async function deleteArticles(trx: Kysely<Database>, ids: readonly number
         .execute();
     }
   }
-  // Search rows: none of their own yet (search reads the articles table). An FTS table
-  // without delete triggers would be cleaned here, before the articles go.
+  // Search rows go with their articles: a delete trigger on SQLite (FTS5), ON DELETE CASCADE on PostgreSQL.
   for (const chunk of chunks(ids)) {
     const deleted = await trx.deleteFrom('articles').where('id', 'in', chunk).executeTakeFirst();
     result.articles += Number(deleted.numDeletedRows);
   }
 
+  const dialect = dialectOf(trx);
   for (const [topicId, n] of perTopic) {
-    await trx.updateTable('topics').set((eb) => ({ article_count: eb.fn('max', [eb.val(0), eb('article_count', '-', n)]) })).where('id', '=', topicId).execute();
+    await trx.updateTable('topics').set((eb) => ({ article_count: scalarMax(dialect, eb.val(0), eb('article_count', '-', n)) })).where('id', '=', topicId).execute();
   }
   for (const [sourceId, n] of result.perSource) {
-    await trx.updateTable('sources').set((eb) => ({ item_count: eb.fn('max', [eb.val(0), eb('item_count', '-', n)]) })).where('id', '=', sourceId).execute();
+    await trx.updateTable('sources').set((eb) => ({ item_count: scalarMax(dialect, eb.val(0), eb('item_count', '-', n)) })).where('id', '=', sourceId).execute();
   }
 
   // Stories: refreshStory deletes the ones left empty and recomputes the rest.

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { articleConditions, articleListColumns, keysetConditions, type ArticleColumns, type ArticleFilterSpec, type ArticleListRow, type Page, type PageWindow } from './article-queries.js';
 import { findTopicsByIds } from './catalog-queries.js';
+import { dialectOf, type Dialect } from './dialect.js';
 import { findSourcesByIds } from './sources.js';
 import type { ArticleRow, Database, SourceRow, StoryRow, TopicRow } from './types.js';
 
@@ -19,7 +20,7 @@ function isEmpty(spec: ArticleFilterSpec): boolean {
   return Boolean(spec.empty) || spec.links.some((g) => g.ids.length === 0) || (spec.since !== null && spec.until !== null && spec.since >= spec.until);
 }
 
-function storyConditions(eb: AnyEb, spec: ArticleFilterSpec) {
+function storyConditions(dialect: Dialect, eb: AnyEb, spec: ArticleFilterSpec) {
   if (!hasConditions(spec)) return [];
   return [
     // A story with an article published at or after `since` was last seen at or after it, and one
@@ -31,7 +32,7 @@ function storyConditions(eb: AnyEb, spec: ArticleFilterSpec) {
         .selectFrom('articles as sa')
         .select(sql.lit(1).as('one'))
         .whereRef('sa.story_id', '=', 's.id')
-        .where((inner) => inner.and(articleConditions(inner as AnyEb, spec, 'sa'))),
+        .where((inner) => inner.and(articleConditions(dialect, inner as AnyEb, spec, 'sa'))),
     ),
   ];
 }
@@ -42,7 +43,7 @@ export async function listStoryPage(db: Kysely<Database>, spec: ArticleFilterSpe
   const rows = await db
     .selectFrom('stories as s')
     .selectAll('s')
-    .where((eb) => eb.and([...storyConditions(eb as AnyEb, spec), ...keysetConditions(eb as AnyEb, 's.last_seen_at', 's.id', window)]))
+    .where((eb) => eb.and([...storyConditions(dialectOf(db), eb as AnyEb, spec), ...keysetConditions(eb as AnyEb, 's.last_seen_at', 's.id', window)]))
     .orderBy('s.last_seen_at', dir)
     .orderBy('s.id', dir)
     .limit(window.limit + 1)
@@ -58,7 +59,7 @@ export async function countStories(db: Kysely<Database>, spec: ArticleFilterSpec
   const row = await db
     .selectFrom('stories as s')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where((eb) => eb.and(storyConditions(eb as AnyEb, spec)))
+    .where((eb) => eb.and(storyConditions(dialectOf(db), eb as AnyEb, spec)))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

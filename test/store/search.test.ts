@@ -1,18 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Migrator } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArticleInput } from '../../src/model/article.js';
 import { listArticlePage, listArticleSearchPage, countArticles, noFilter, type ArticleFilterSpec, type PageWindow } from '../../src/store/article-queries.js';
 import { storeArticles } from '../../src/store/articles.js';
-import { migrateStore, openStore, type Store } from '../../src/store/database.js';
+import { migrateStore, type Store } from '../../src/store/database.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { deleteArticles } from '../../src/store/retention.js';
 import { findSourceBySlug, listTopicIdsBySource, syncConfig } from '../../src/store/sources.js';
 import { parseSearchQuery, SearchQueryError } from '../../src/text/search-query.js';
 import { makeConfig } from '../helpers/config.js';
-import { openTestStore } from '../helpers/store.js';
+import { testDialects, type DialectCase } from '../helpers/dialects.js';
+
+const dialects = await testDialects();
+let current: DialectCase;
+const openTestStore = (config?: Parameters<DialectCase['open']>[0]) => current.open(config);
 
 const config = makeConfig({
   sources: [
@@ -60,7 +61,12 @@ const WORLD = [
   article(6, 'Bão số 5 đổ bộ', 'Cảnh báo mưa lớn'),
 ];
 
-describe('full-text search (FTS5)', () => {
+for (const d of dialects)
+describe.skipIf(d.skip !== null)(`full-text search [${d.dialect}: ${d.dialect === 'sqlite' ? 'FTS5' : 'tsvector'}]${d.skip ? ` (skipped: ${d.skip})` : ''}`, () => {
+  beforeEach(() => {
+    current = d;
+  });
+
   it('finds Vietnamese text with or without diacritics, in NFC or NFD, old or new tone placement', async () => {
     store = await openTestStore(config);
     await put('vnexpress', WORLD);
@@ -93,10 +99,8 @@ describe('full-text search (FTS5)', () => {
   });
 
   it('indexes the articles of an existing database when the migration runs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'newsgate-search-'));
-    try {
-      const file = join(dir, 'old.db');
-      store = await openStore(file, { migrate: false });
+    {
+      store = await current.openBare();
       const migrated = await new Migrator({ db: store.db, provider: migrationProvider }).migrateTo('002-article-tombstones');
       expect(migrated.error).toBeUndefined();
       await syncConfig(store.db, config, T);
@@ -104,9 +108,6 @@ describe('full-text search (FTS5)', () => {
       expect(await migrateStore(store)).toEqual(['003-article-search']);
       expect(await titles('da nang')).toEqual(['Đà Nẵng đón khách quốc tế']);
       expect(await titles('dan tri')).toHaveLength(2);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
