@@ -8,7 +8,7 @@ import type { CliIo } from '../cli.js';
 import { sourceSchema } from '../config/schema.js';
 import type { Config } from '../config/types.js';
 import { OpmlError, parseOpml, type OpmlFeedOutline } from '../output/opml.js';
-import { openStore } from '../store/database.js';
+import { openDatabase } from '../store/open.js';
 import { listSources, listTopics, syncConfig, upsertSource } from '../store/sources.js';
 import type { TopicRow } from '../store/types.js';
 import { foldAccents, toFoldedKey } from '../text/fold.js';
@@ -32,7 +32,7 @@ export async function runImportOpml(options: { config: Config; dbFile: string; f
     io.stderr.write(`newsgate import-opml: ${options.file}: ${message}\n`);
     return 1;
   }
-  const store = await openStore(options.dbFile);
+  const store = await openDatabase(options.dbFile);
   let results: ImportOutcome[];
   try {
     await syncConfig(store.db, options.config, Date.now());

@@ -3,12 +3,12 @@ import type { CliIo } from '../cli.js';
 import type { Config } from '../config/types.js';
 import type { PollReport } from '../ingest/pipeline.js';
 import { pollAllOnce } from '../ingest/scheduler.js';
-import { openStore } from '../store/database.js';
+import { openDatabase } from '../store/open.js';
 import { listSources } from '../store/sources.js';
 
 export async function runPollOnce(options: { config: Config; dbFile: string; json: boolean; io: CliIo }): Promise<number> {
   const { io } = options;
-  const store = await openStore(options.dbFile);
+  const store = await openDatabase(options.dbFile);
   try {
     const app = await createApp(options.config, store);
     const total = (await listSources(store.db)).length;

@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
 import type { CliIo } from '../cli.js';
 import type { Config } from '../config/types.js';
-import { openStore, StoreError } from '../store/database.js';
+import { StoreError } from '../store/database.js';
+import { isPostgresUrl } from '../store/dialect.js';
+import { openDatabase, sqliteFile } from '../store/open.js';
 import { pruneExpired } from '../store/retention.js';
 
 /** `newsgate prune`: one retention pass now (serve runs the same pass daily). */
 export async function runPrune(options: { config: Config; dbFile: string; json: boolean; io: CliIo; now?: number }): Promise<number> {
   const { io } = options;
-  if (options.dbFile !== ':memory:' && !existsSync(options.dbFile)) throw new StoreError(`database ${options.dbFile} does not exist`);
-  const store = await openStore(options.dbFile);
+  if (!isPostgresUrl(options.dbFile) && options.dbFile !== ':memory:' && !existsSync(sqliteFile(options.dbFile))) throw new StoreError(`database ${options.dbFile} does not exist`);
+  const store = await openDatabase(options.dbFile);
   try {
     const result = await pruneExpired(store.db, { retentionDays: options.config.retentionDays, now: options.now });
     if (options.json) {

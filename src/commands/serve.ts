@@ -6,14 +6,19 @@ import { startScheduler } from '../ingest/scheduler.js';
 import type { LogLevel } from '../ops/log-levels.js';
 import { createLogger } from '../ops/logger.js';
 import { startRetentionTimer } from '../ops/retention.js';
-import { openStore } from '../store/database.js';
+import { isPostgresUrl, redactUrl } from '../store/dialect.js';
+import { openDatabase } from '../store/open.js';
 
 export async function runServe(options: { config: Config; dbFile: string; port: number; host: string; poll: boolean; logLevel?: LogLevel; io: CliIo }): Promise<number> {
   const { io } = options;
   // The process logger: JSON lines on stdout, pretty on a terminal. Handed down, never global.
   const logger = createLogger({ level: options.logLevel, stream: io.stdout });
-  const store = await openStore(options.dbFile);
-  const app = await createApp(options.config, store, { ...readSettings(io.env), logger });
+  // PostgreSQL: never migrated here (openDatabase checks the schema and says to run `newsgate migrate`).
+  const store = await openDatabase(options.dbFile);
+  const postgres = isPostgresUrl(options.dbFile);
+  // The GraphQL response cache tells fresh from stale by SQLite's data_version, which sees every
+  // writer of the file; on PostgreSQL other instances write too and nothing here would see it.
+  const app = await createApp(options.config, store, { ...readSettings(io.env), logger, ...(postgres ? { responseCache: false as const } : {}) });
   const server = createServer(app.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -22,7 +27,7 @@ export async function runServe(options: { config: Config; dbFile: string; port: 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/`;
-  logger.info({ url, db: options.dbFile, poll: options.poll, retentionDays: options.config.retentionDays }, `newsgate listening on ${url}`);
+  logger.info({ url, db: redactUrl(options.dbFile), poll: options.poll, retentionDays: options.config.retentionDays }, `newsgate listening on ${url}`);
   // Poll reports are logged (per source) and counted by the app itself (app.ops.observePoll).
   const scheduler = options.poll
     ? startScheduler(app.ingest, { onError: (error) => logger.error({ err: error, component: 'scheduler' }, 'scheduling pass failed') })

@@ -1,11 +1,11 @@
 import type { CliIo } from '../cli.js';
 import type { Config } from '../config/types.js';
-import { openStore } from '../store/database.js';
+import { openDatabase } from '../store/open.js';
 import { listSources, syncConfig } from '../store/sources.js';
 import type { SourceRow } from '../store/types.js';
 
 export async function runSources(options: { config: Config; dbFile: string; json: boolean; io: CliIo }): Promise<number> {
-  const store = await openStore(options.dbFile);
+  const store = await openDatabase(options.dbFile);
   try {
     await syncConfig(store.db, options.config, Date.now());
     const rows = await listSources(store.db);

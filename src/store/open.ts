@@ -29,7 +29,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(target: string, options: OpenOptions = {}): Promise<Store> {
-  if (!isPostgresUrl(target)) return openStore(target, { migrate: options.migrate });
+  if (!isPostgresUrl(target)) return openStore(sqliteFile(target), { migrate: options.migrate });
   const store = openPostgres(target, options);
   try {
     await store.db.selectNoFrom(sql<number>`1`.as('one')).execute();
@@ -55,6 +55,19 @@ export async function openDatabase(target: string, options: OpenOptions = {}): P
     }
   }
   return store;
+}
+
+/**
+ * The SQLite file a non-PostgreSQL target names: a path, ":memory:", or "sqlite:PATH" (the form
+ * `newsgate copy --from` documents). Another URL scheme is refused rather than taken for a
+ * file name ("mysql://…" must not quietly become a SQLite file of that name).
+ */
+export function sqliteFile(target: string): string {
+  if (/^sqlite:/i.test(target)) return target.replace(/^sqlite:(\/\/)?/i, '');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    throw new StoreError(`unsupported database URL ${redactUrl(target).replace(/\/\/.*@/, '//…@')}: use postgres://… for PostgreSQL, or a SQLite file path`);
+  }
+  return target;
 }
 
 /** bigint (int8) columns hold millisecond times and ids: read them as JS numbers, not strings. */
