@@ -13,16 +13,20 @@ Commands:
   sources            print each source's health as a table
   import-opml FILE   add the feeds of an OPML file as sources (--json for a machine-readable report)
   prune              delete articles older than retentionDays now (serve does it daily), print what went
-  backup FILE        write a consistent copy of the database to FILE, also while serve is running
+  backup FILE        write a consistent copy of the database to FILE, also while serve is running (SQLite)
+  migrate            apply pending database migrations and exit (PostgreSQL is only ever migrated so)
+  copy --from DB --to DB   copy every row of a database into an empty one, ids kept
+                     (newsgate copy --from sqlite:data/newsgate.db --to postgres://…)
   demo               serve feeds/demo/ on 127.0.0.1:4080 and run the gateway against it (offline)
 
 Options:
   --config FILE      configuration file (default feeds/sources.json, env NEWSGATE_CONFIG)
-  --db FILE          SQLite database file (default ./data/newsgate.db, env NEWSGATE_DB; :memory: for tests)
+  --db FILE|URL      SQLite database file (default ./data/newsgate.db, env NEWSGATE_DB; :memory: for tests),
+                     or a postgres://user@host/db URL (env DATABASE_URL) for PostgreSQL
   --port N           HTTP port for serve (default 4000, env PORT)
   --host H           HTTP host for serve (default 0.0.0.0, env HOST)
   --no-poll          serve only, do not poll sources
-  --json             machine-readable output (poll, sources, prune, backup)
+  --json             machine-readable output (poll, sources, prune, backup, migrate, copy)
   --log-level L      serve's log level: ${LOG_LEVELS.join(', ')} (default info, env NEWSGATE_LOG_LEVEL)
   -h, --help         this help
 `;
@@ -43,6 +47,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: {
         config: { type: 'string' },
         db: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         'no-poll': { type: 'boolean', default: false },
@@ -63,7 +69,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const configFile = values.config ?? io.env.NEWSGATE_CONFIG ?? 'feeds/sources.json';
-  const dbFile = values.db ?? io.env.NEWSGATE_DB ?? 'data/newsgate.db';
+  // --db, else DATABASE_URL (postgres://…, the usual variable of hosted PostgreSQL), else NEWSGATE_DB.
+  const dbFile = values.db ?? (io.env.DATABASE_URL || undefined) ?? io.env.NEWSGATE_DB ?? 'data/newsgate.db';
   const logLevel = values['log-level'] ?? (io.env.NEWSGATE_LOG_LEVEL || 'info');
   if (!isLogLevel(logLevel)) {
     io.stderr.write(`newsgate: --log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"\n`);
@@ -118,6 +125,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         const { runBackup } = await import('./commands/backup.js');
         return await runBackup({ dbFile, file, json: values.json, io });
+      }
+      case 'migrate': {
+        const { runMigrate } = await import('./commands/migrate.js');
+        return await runMigrate({ dbFile, json: values.json, io });
+      }
+      case 'copy': {
+        if (!values.from || !values.to) {
+          io.stderr.write('newsgate copy: needs --from DB and --to DB (e.g. --from sqlite:data/newsgate.db --to postgres://user@host/newsgate)\n');
+          return 2;
+        }
+        const { runCopy } = await import('./commands/copy.js');
+        return await runCopy({ from: values.from, to: values.to, json: values.json, io });
       }
       case 'demo': {
         const demoConfig = values.config ?? 'feeds/demo/sources.json';
