@@ -68,10 +68,14 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
     newArticleIds: [],
   };
   let retryAfterMs: number | null = null;
+  let release: (() => void) | null = null;
   let publisherMinMinutes = source.publisher_min_minutes;
   let validators: { etag: string | null; last_modified: string | null } = { etag: source.etag, last_modified: source.last_modified };
   let feedTitle = source.feed_title;
   let siteUrl = source.site_url;
+  // Polls past this point (fetching, or holding a fetched body until it is stored) are bounded
+  // too: the store is slower than loopback or a fast CDN, and bodies would pile up in memory.
+  const releaseInFlight = await gate(ctx.db, 'in-flight', IN_FLIGHT).acquire();
   try {
     const response = await fetchFeed(source.url, {
       ...ctx.fetch,
@@ -88,6 +92,10 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
       report.outcome = 'not-modified';
       validators = { etag: response.etag ?? source.etag, last_modified: response.lastModified ?? source.last_modified };
     } else {
+      // Writes are serialised on the one connection: without this gate every fetched feed would be
+      // parsed at once and wait for its turn with its whole tree in memory (hundreds of MB when
+      // many sources are polled together). Only the raw bodies wait; a few feeds are parsed ahead.
+      release = await gate(ctx.db, 'store', STORE_AHEAD).acquire();
       const text = decodeFeedBody(response.body, response.contentType);
       const feed = await parseFeed(text, { url: response.url, contentType: response.contentType });
       const fetchedAt = clock();
@@ -116,16 +124,21 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
       report.updated = stored.updated.length;
       report.unchanged = stored.unchanged;
       report.newArticleIds = stored.inserted;
+      release();
+      release = null;
       // Only remember validators once the body is safely stored, or a crash would skip it forever.
       validators = { etag: response.etag, last_modified: response.lastModified };
     }
   } catch (error) {
+    release?.();
+    release = null;
     const classified = classifyError(error);
     report.outcome = classified.outcome;
     report.error = classified.message;
     report.status = classified.status ?? report.status;
     retryAfterMs = classified.retryAfterMs ?? null;
   }
+  releaseInFlight();
   const finished = clock();
   report.durationMs = finished - started;
   // A poll cut short by shutdown says nothing about the source: keep its health and schedule
@@ -152,6 +165,52 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
   if (report.new > 0 || report.updated > 0) ctx.onStored?.(report);
   ctx.onReport?.(report);
   return report;
+}
+
+/** Feeds decoded, parsed or being stored at once per database (see pollSource). */
+const STORE_AHEAD = 2;
+/** Polls between the start of their fetch and the end of their store, per database. */
+const IN_FLIGHT = 16;
+const gates = new WeakMap<object, Map<string, Gate>>();
+
+interface Gate {
+  acquire(): Promise<() => void>;
+}
+
+function gate(db: object, name: string, size: number): Gate {
+  let byName = gates.get(db);
+  if (!byName) gates.set(db, (byName = new Map()));
+  let gate = byName.get(name);
+  if (!gate) {
+    let free = size;
+    const waiting: (() => void)[] = [];
+    const release = () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    };
+    gate = {
+      acquire: () => {
+        if (free > 0) {
+          free--;
+          return Promise.resolve(once(release));
+        }
+        return new Promise((resolve) => waiting.push(() => resolve(once(release))));
+      },
+    };
+    byName.set(name, gate);
+  }
+  return gate;
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
+  };
 }
 
 export function classifyError(error: unknown): { outcome: PollOutcome; message: string; status?: number; retryAfterMs?: number } {
