@@ -35,14 +35,10 @@ export interface StoreBatchResult {
 const CHUNK = 400;
 
 export function hashArticle(a: ArticleInput): string {
+  // One update of the joined fields: the same bytes (and digest) as one update per field, at a
+  // seventh of the calls into the native hash.
   return createHash('sha1')
-    .update(a.title).update('\0')
-    .update(a.summary ?? '').update('\0')
-    .update(a.contentHtml ?? '').update('\0')
-    .update(a.link).update('\0')
-    .update(a.imageUrl ?? '').update('\0')
-    .update(a.author ?? '').update('\0')
-    .update(a.categories.join('\u001f'))
+    .update(`${a.title}\0${a.summary ?? ''}\0${a.contentHtml ?? ''}\0${a.link}\0${a.imageUrl ?? ''}\0${a.author ?? ''}\0${a.categories.join('\u001f')}`)
     .digest('base64url');
 }
 
