@@ -56,9 +56,17 @@ if (process.argv[2] === 'pipeline') {
       return result;
     },
   };
+  // Where the memory is: peak V8 heap in use and peak memory outside it (Buffers, SQLite).
+  const peak = { heapMb: 0, externalMb: 0, startRssMb: process.memoryUsage().rss / 2 ** 20 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak.heapMb = Math.max(peak.heapMb, m.heapUsed / 2 ** 20);
+    peak.externalMb = Math.max(peak.externalMb, (m.rss - m.heapTotal) / 2 ** 20);
+  }, 50);
   const cpu = process.cpuUsage();
   const start = performance.now();
   const reports = await pollAllOnce(app.ingest);
+  clearInterval(sampler);
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   await store.close();
@@ -70,6 +78,7 @@ if (process.argv[2] === 'pipeline') {
     stored: reports.reduce((n, r) => n + r.new, 0),
     failures: reports.filter((r) => r.error).slice(0, 3).map((r) => r.error),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    ...peak,
   });
 } else if (process.argv[2] === 'serve-feeds') {
   const bodies = Array.from({ length: FEEDS }, (_, f) => Buffer.from(generateFeed(f, ITEMS, FEED_NEWEST)));
@@ -133,7 +142,7 @@ async function main() {
   const rssByRun: string[] = [];
   const runPipeline = async (file: string, label: string) => {
     const worker = fork(process.argv[1], ['pipeline', file, String(port)], { stdio: 'inherit' });
-    type Result = { seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number };
+    type Result = { seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number; heapMb: number; externalMb: number; startRssMb: number };
     const result = await new Promise<Result>((resolve) => worker.once('message', resolve));
     worker.kill();
     if (result.failures.length) console.log('failures:', result.failures);
@@ -141,7 +150,7 @@ async function main() {
     const rate = line(
       label,
       result.seconds,
-      `${result.stored.toLocaleString('en')} new, CPU ${result.cpuSeconds.toFixed(2)} s (${Math.round(total / result.cpuSeconds).toLocaleString('en')} items per CPU-s), peak RSS ${result.maxRssMb.toFixed(0)} MB`,
+      `${result.stored.toLocaleString('en')} new, CPU ${result.cpuSeconds.toFixed(2)} s (${Math.round(total / result.cpuSeconds).toLocaleString('en')} items per CPU-s), peak RSS ${result.maxRssMb.toFixed(0)} MB (${result.startRssMb.toFixed(0)} MB before polling; heap in use ≤ ${result.heapMb.toFixed(0)} MB, outside the heap ≤ ${result.externalMb.toFixed(0)} MB)`,
     );
     const clusterNote = `story index warmed in ${result.seedSeconds.toFixed(2)} s before the run`;
     rows.push(`| … of which story clustering | ${result.clusterUs.toFixed(1)} µs/article | ${((result.clusterUs * result.stored) / 1e6).toFixed(2)} s | ${clusterNote} |`);
