@@ -1,7 +1,7 @@
 import type { CliIo } from '../cli.js';
 import { redactUrl } from '../store/dialect.js';
 import { latestMigration } from '../store/migrations/index.js';
-import { openDatabase } from '../store/open.js';
+import { migrateDatabase, openDatabase } from '../store/open.js';
 
 /**
  * `newsgate migrate`: applies pending migrations and exits. The way to move a PostgreSQL
@@ -11,8 +11,7 @@ import { openDatabase } from '../store/open.js';
 export async function runMigrate(options: { dbFile: string; json: boolean; io: CliIo }): Promise<number> {
   const store = await openDatabase(options.dbFile, { migrate: false });
   try {
-    const { migrateStore } = await import('../store/database.js');
-    const applied = await migrateStore(store);
+    const applied = await migrateDatabase(store);
     const db = redactUrl(options.dbFile);
     if (options.json) options.io.stdout.write(JSON.stringify({ database: db, applied, current: latestMigration }, null, 2) + '\n');
     else if (applied.length === 0) options.io.stdout.write(`${db} is up to date (${latestMigration})\n`);

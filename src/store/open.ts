@@ -1,8 +1,8 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { openStore, StoreError, type Store } from './database.js';
-import { isPostgresUrl, redactUrl } from './dialect.js';
-import { latestMigration } from './migrations/index.js';
+import { dialectOf, isPostgresUrl, redactUrl } from './dialect.js';
+import { latestMigration, migrationProvider } from './migrations/index.js';
 import { migrateStore } from './database.js';
 import { lastAppliedMigration } from './stats.js';
 import type { Database } from './types.js';
@@ -39,7 +39,7 @@ export async function openDatabase(target: string, options: OpenOptions = {}): P
   }
   if (options.migrate === true) {
     try {
-      await migrateStore(store);
+      await migrateDatabase(store);
     } catch (error) {
       await store.close();
       throw error;
@@ -55,6 +55,25 @@ export async function openDatabase(target: string, options: OpenOptions = {}): P
     }
   }
   return store;
+}
+
+/**
+ * Applies pending migrations; returns the names applied. On PostgreSQL the migrator's own
+ * tables are looked up in the current schema (search_path's first): Kysely otherwise takes a
+ * kysely_migration table in any schema of the database for its own and skips creating it.
+ * Kysely serialises concurrent runs with an advisory lock and one transaction.
+ */
+export async function migrateDatabase(store: Pick<Store, 'db'>): Promise<string[]> {
+  if (dialectOf(store.db) !== 'postgres') return migrateStore(store);
+  const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s;
+  if (!schema) throw new StoreError('no current schema: check search_path (or the options parameter of the URL)');
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider, migrationTableSchema: schema });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new StoreError(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? error}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /**

@@ -7,6 +7,7 @@ import { createApp, type App, type AppSettings } from '../../src/app.js';
 import type { Config } from '../../src/config/types.js';
 import type { Store } from '../../src/store/database.js';
 import type { Database } from '../../src/store/types.js';
+import { dialectAppSettings } from '../helpers/dialects.js';
 import { openTestStore } from '../helpers/store.js';
 
 /**
@@ -47,7 +48,7 @@ export interface Api {
 }
 
 export async function startApi(config: Config, store: Store, settings: AppSettings = {}): Promise<Api> {
-  const app = await createApp(config, store, settings);
+  const app = await createApp(config, store, { ...dialectAppSettings(store), ...settings });
   const server = createServer(app.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

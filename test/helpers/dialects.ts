@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../../src/config/types.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { dialectOf } from '../../src/store/dialect.js';
 import { openDatabase } from '../../src/store/open.js';
 import { syncConfig } from '../../src/store/sources.js';
-import { openTestStore } from './store.js';
 
 /**
  * The test matrix (as Kysely's own tests do it): suites that touch the store run once per
@@ -61,6 +61,9 @@ function withSearchPath(url: string, schema: string): string {
   return u.toString();
 }
 
+/** Schemas this process created and has not dropped yet (test/helpers/pg-cleanup.ts drops leftovers). */
+export const liveSchemas = new Map<string, string>();
+
 /** A fresh empty schema on the test server; its URL selects it; drop() removes it and everything in it. */
 export async function createPgSchema(baseUrl: string): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
   const schema = `ng_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -68,6 +71,7 @@ export async function createPgSchema(baseUrl: string): Promise<{ url: string; sc
   await admin.connect();
   try {
     await admin.query(`create schema ${schema}`);
+    liveSchemas.set(schema, baseUrl);
   } finally {
     await admin.end();
   }
@@ -79,6 +83,7 @@ export async function createPgSchema(baseUrl: string): Promise<{ url: string; sc
       await client.connect();
       try {
         await client.query(`drop schema if exists ${schema} cascade`);
+        liveSchemas.delete(schema);
       } finally {
         await client.end();
       }
@@ -110,6 +115,13 @@ export async function openPgTestStore(baseUrl: string, config?: Config, options:
   };
 }
 
+/** A real in-memory SQLite database migrated by the real migrations, with the config synced in. */
+export async function openSqliteTestStore(config?: Config): Promise<Store> {
+  const store = await openStore(':memory:');
+  if (config) await syncConfig(store.db, config, Date.now());
+  return store;
+}
+
 const warned = new Set<string>();
 
 /**
@@ -117,7 +129,7 @@ const warned = new Set<string>();
  * Throws (failing the file) when REQUIRE_PG=1 and PostgreSQL is not reachable.
  */
 export async function testDialects(): Promise<DialectCase[]> {
-  const sqlite: DialectCase = { dialect: 'sqlite', skip: null, open: (config) => openTestStore(config), openBare: () => openStore(':memory:', { migrate: false }) };
+  const sqlite: DialectCase = { dialect: 'sqlite', skip: null, open: (config) => openSqliteTestStore(config), openBare: () => openStore(':memory:', { migrate: false }) };
   const probe = await probePostgres();
   if ('reason' in probe) {
     if (process.env.REQUIRE_PG === '1') throw new Error(`REQUIRE_PG=1 but ${probe.reason}`);
@@ -133,4 +145,12 @@ export async function testDialects(): Promise<DialectCase[]> {
     sqlite,
     { dialect: 'postgres', skip: null, open: (config) => openPgTestStore(probe.url, config), openBare: () => openPgTestStore(probe.url, undefined, { migrate: false }) },
   ];
+}
+
+/**
+ * App settings a store's dialect needs, as `newsgate serve` applies them: the GraphQL response
+ * cache reads SQLite's data_version, so it is off on PostgreSQL.
+ */
+export function dialectAppSettings(store: Store): { responseCache?: false } {
+  return dialectOf(store.db) === 'postgres' ? { responseCache: false } : {};
 }

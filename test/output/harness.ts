@@ -8,6 +8,7 @@ import type { Store } from '../../src/store/database.js';
 import { findSourceBySlug } from '../../src/store/sources.js';
 import { makeConfig } from '../helpers/config.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { dialectAppSettings } from '../helpers/dialects.js';
 import { openTestStore } from '../helpers/store.js';
 
 export interface Harness {
@@ -36,7 +37,7 @@ export async function startHarness(options: {
     feeds: options.feeds ?? [],
   });
   const store = await openTestStore();
-  const app = await createApp(config, store);
+  const app = await createApp(config, store, dialectAppSettings(store));
   const server: Server = createServer(app.handle);
   // Slow validators run between requests; a pooled connection must not expire mid-test (ECONNRESET race).
   server.keepAliveTimeout = 60_000;

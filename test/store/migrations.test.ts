@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { migrateStore, openStore } from '../../src/store/database.js';
+import { openStore } from '../../src/store/database.js';
+import { migrateDatabase } from '../../src/store/open.js';
 import { toSearchText } from '../../src/text/search-query.js';
 import { testDialects } from '../helpers/dialects.js';
 
@@ -47,7 +48,7 @@ describe('migrations', () => {
     it('apply once, and again as a no-op', async () => {
       const store = await pgCase.open();
       try {
-        expect(await migrateStore(store)).toEqual([]);
+        expect(await migrateDatabase(store)).toEqual([]);
         const tables = await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = current_schema() order by 1`.execute(store.db);
         expect(tables.rows.map((r) => r.t)).toEqual([
           'article_search', 'article_sources', 'article_tombstones', 'article_topics', 'articles', 'kysely_migration', 'kysely_migration_lock', 'source_topics', 'sources', 'stories', 'story_aliases', 'topics',

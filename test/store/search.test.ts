@@ -1,9 +1,10 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArticleInput } from '../../src/model/article.js';
 import { listArticlePage, listArticleSearchPage, countArticles, noFilter, type ArticleFilterSpec, type PageWindow } from '../../src/store/article-queries.js';
 import { storeArticles } from '../../src/store/articles.js';
-import { migrateStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
+import { migrateDatabase } from '../../src/store/open.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { deleteArticles } from '../../src/store/retention.js';
 import { findSourceBySlug, listTopicIdsBySource, syncConfig } from '../../src/store/sources.js';
@@ -101,11 +102,13 @@ describe.skipIf(d.skip !== null)(`full-text search [${d.dialect}: ${d.dialect ==
   it('indexes the articles of an existing database when the migration runs', async () => {
     {
       store = await current.openBare();
-      const migrated = await new Migrator({ db: store.db, provider: migrationProvider }).migrateTo('002-article-tombstones');
+      // On PostgreSQL the migrator's tables live in this store's own schema (see migrateDatabase).
+      const schema = current.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0].s : undefined;
+      const migrated = await new Migrator({ db: store.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateTo('002-article-tombstones');
       expect(migrated.error).toBeUndefined();
       await syncConfig(store.db, config, T);
       await put('dantri', [article(1, 'Đà Nẵng đón khách quốc tế'), article(2, 'Hà Nội mưa rét')]);
-      expect(await migrateStore(store)).toEqual(['003-article-search']);
+      expect(await migrateDatabase(store)).toEqual(['003-article-search']);
       expect(await titles('da nang')).toEqual(['Đà Nẵng đón khách quốc tế']);
       expect(await titles('dan tri')).toHaveLength(2);
     }
