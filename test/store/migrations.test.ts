@@ -53,6 +53,12 @@ describe('migrations', () => {
         expect(tables.rows.map((r) => r.t)).toEqual([
           'article_search', 'article_sources', 'article_tombstones', 'article_topics', 'articles', 'kysely_migration', 'kysely_migration_lock', 'source_topics', 'sources', 'stories', 'story_aliases', 'topics',
         ]);
+        // Slugs order by code point, as on SQLite, whatever the database's locale.
+        const collations = await sql<{ t: string; c: string }>`select table_name as t, collation_name as c from information_schema.columns where table_schema = current_schema() and column_name = 'slug' order by 1`.execute(store.db);
+        expect(collations.rows).toEqual([
+          { t: 'sources', c: 'C' },
+          { t: 'topics', c: 'C' },
+        ]);
       } finally {
         await store.close();
       }
