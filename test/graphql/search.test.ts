@@ -6,6 +6,7 @@ import { makeConfig } from '../helpers/config.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { buildRss, type RssItem } from '../helpers/rss.js';
 import { openTestStore } from '../helpers/store.js';
+import type { SearchPageQuery } from './gql/graphql.js';
 import { graphql } from './gql/index.js';
 import { codes, startApi, type Api } from './harness.js';
 
@@ -109,7 +110,7 @@ describe('ArticleFilter.search', () => {
     const forward: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page = (await api.data(SearchPage, { filter: { search: 'bão' }, first: 3, after })).articles;
+      const page: SearchPageQuery['articles'] = (await api.data(SearchPage, { filter: { search: 'bão' }, first: 3, after })).articles;
       forward.push(...page.edges.map((e) => e.node.id));
       expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
       if (!page.pageInfo.hasNextPage) break;
@@ -119,7 +120,7 @@ describe('ArticleFilter.search', () => {
     const backward: string[] = [];
     let before: string | null = null;
     for (;;) {
-      const page = (await api.data(SearchPage, { filter: { search: 'bão' }, last: 3, before })).articles;
+      const page: SearchPageQuery['articles'] = (await api.data(SearchPage, { filter: { search: 'bão' }, last: 3, before })).articles;
       backward.unshift(...page.edges.map((e) => e.node.id));
       if (!page.pageInfo.hasPreviousPage) break;
       before = page.pageInfo.startCursor;
