@@ -10,6 +10,8 @@ import type { ConfigInput } from '../../src/config/schema.js';
 import { pollSource, type IngestContext, type PollReport } from '../../src/ingest/pipeline.js';
 import { createLogger, type Logger } from '../../src/ops/logger.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { dialectAppSettings } from '../helpers/dialects.js';
+import { openTestStore } from '../helpers/store.js';
 import { findSourceBySlug } from '../../src/store/sources.js';
 import { makeConfig } from '../helpers/config.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
@@ -65,9 +67,10 @@ export async function startOpsHarness(options: {
     retentionDays: options.retentionDays ?? 90,
   });
   const dir = mkdtempSync(join(tmpdir(), 'newsgate-ops-'));
-  const store = await openStore(options.file ? join(dir, 'newsgate.db') : ':memory:');
+  // In memory: the test store of the run's dialect (PostgreSQL in the vitest "postgres" project).
+  const store = options.file ? await openStore(join(dir, 'newsgate.db')) : await openTestStore();
   const logs = captureLogs();
-  const app = await createApp(config, store, { logger: logs.logger });
+  const app = await createApp(config, store, { ...dialectAppSettings(store), logger: logs.logger });
   const server: Server = createServer(app.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

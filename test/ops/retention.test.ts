@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoryAssigner } from '../../src/store/articles.js';
 import { runRetention } from '../../src/ops/retention.js';
@@ -63,17 +64,19 @@ const db = () => h.store.db;
 const titles = async () => (await db().selectFrom('articles').select('title').orderBy('title').execute()).map((r) => r.title.split(' ')[0]);
 const storyRows = async () => db().selectFrom('stories').select(['id', 'headline', 'article_count']).orderBy('id').execute();
 
-/** Counters must equal what the link tables say, and no link may point at a missing article. */
+/** Counters must equal what the link tables say, and no link may point at a missing article (portable SQL: runs on both engines). */
 async function expectConsistent() {
-  const sqlite = h.store.sqlite;
-  expect(sqlite.prepare('select count(*) as n from article_sources where article_id not in (select id from articles)').get()).toEqual({ n: 0 });
-  expect(sqlite.prepare('select count(*) as n from article_topics where article_id not in (select id from articles)').get()).toEqual({ n: 0 });
-  expect(sqlite.prepare('select count(*) as n from articles where story_id not in (select id from stories)').get()).toEqual({ n: 0 });
-  expect(sqlite.prepare('select count(*) as n from stories where id not in (select story_id from articles)').get()).toEqual({ n: 0 });
-  expect(sqlite.prepare('select slug, item_count from sources where item_count != (select count(*) from article_sources where source_id = sources.id)').all()).toEqual([]);
-  expect(sqlite.prepare('select slug, article_count from topics where article_count != (select count(*) from article_topics where topic_id = topics.id)').all()).toEqual([]);
+  const rows = async (query: ReturnType<typeof sql>) => (await query.execute(db())).rows;
+  expect(await rows(sql`select count(*) as n from article_sources where article_id not in (select id from articles)`)).toEqual([{ n: 0 }]);
+  expect(await rows(sql`select count(*) as n from article_topics where article_id not in (select id from articles)`)).toEqual([{ n: 0 }]);
+  expect(await rows(sql`select count(*) as n from articles where story_id not in (select id from stories)`)).toEqual([{ n: 0 }]);
+  expect(await rows(sql`select count(*) as n from stories where id not in (select story_id from articles)`)).toEqual([{ n: 0 }]);
+  expect(await rows(sql`select slug, item_count from sources where item_count <> (select count(*) from article_sources where source_id = sources.id)`)).toEqual([]);
+  expect(await rows(sql`select slug, article_count from topics where article_count <> (select count(*) from article_topics where topic_id = topics.id)`)).toEqual([]);
   expect(
-    sqlite.prepare('select id from stories s where article_count != (select count(*) from articles where story_id = s.id) or headline != (select title from articles where story_id = s.id order by published_at, id limit 1)').all(),
+    await rows(
+      sql`select id from stories s where article_count <> (select count(*) from articles where story_id = s.id) or headline <> (select title from articles where story_id = s.id order by published_at, id limit 1)`,
+    ),
   ).toEqual([]);
 }
 
