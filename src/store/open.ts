@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type KyselyConfig } from 'kysely';
 import pg from 'pg';
 import { openStore, StoreError, type Store } from './database.js';
 import { dialectOf, isPostgresUrl, redactUrl } from './dialect.js';
@@ -26,6 +26,8 @@ export interface OpenOptions {
   migrate?: boolean;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** PostgreSQL: Kysely's query log hook (tests count statements with it). */
+  log?: KyselyConfig['log'];
 }
 
 export async function openDatabase(target: string, options: OpenOptions = {}): Promise<Store> {
@@ -98,11 +100,11 @@ const types = {
 };
 
 /** A PostgreSQL Store: `db` on a pg pool; the SQLite raw handle is not available. */
-export function openPostgres(url: string, options: Pick<OpenOptions, 'poolSize'> = {}): Store {
+export function openPostgres(url: string, options: Pick<OpenOptions, 'poolSize' | 'log'> = {}): Store {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
   // An idle client losing its server (restart, failover) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
   return {
     db,
     sqlite: sqliteOnly(),

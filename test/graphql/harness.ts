@@ -7,7 +7,9 @@ import { createApp, type App, type AppSettings } from '../../src/app.js';
 import type { Config } from '../../src/config/types.js';
 import type { Store } from '../../src/store/database.js';
 import type { Database } from '../../src/store/types.js';
-import { dialectAppSettings } from '../helpers/dialects.js';
+import { openDatabase } from '../../src/store/open.js';
+import { syncConfig } from '../../src/store/sources.js';
+import { createPgSchema, dialectAppSettings } from '../helpers/dialects.js';
 import { openTestStore } from '../helpers/store.js';
 
 /**
@@ -96,8 +98,22 @@ export const codes = (result: GraphQLResponse<unknown>) => (result.errors ?? [])
  * (Kysely's log hook, over the same SQLite connection), for statement-count assertions.
  */
 export async function openCountingStore(config?: Config): Promise<{ store: Store; statements: string[] }> {
-  const base = await openTestStore(config);
   const statements: string[] = [];
+  if (process.env.NEWSGATE_TEST_DIALECT === 'postgres') {
+    // The same on PostgreSQL: a fresh schema, and the pool's Kysely with the log hook.
+    const schema = await createPgSchema(process.env.NEWSGATE_TEST_PG_URL!);
+    const store = await openDatabase(schema.url, {
+      migrate: true,
+      poolSize: 4,
+      log: (event) => {
+        if (event.level === 'query') statements.push(event.query.sql);
+      },
+    });
+    if (config) await syncConfig(store.db, config, Date.now());
+    statements.length = 0;
+    return { store: { ...store, close: async () => (await store.close(), await schema.drop()) }, statements };
+  }
+  const base = await openTestStore(config);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: base.sqlite }),
     log: (event) => {
