@@ -42,17 +42,33 @@ export async function copyStore(from: Pick<Store, 'db'>, to: Pick<Store, 'db'>, 
   await target.transaction().execute(async (trx) => {
     for (const { table, key } of COPY_TABLES) {
       let copied = 0;
-      let offset = 0;
-      // Keyset pages would need per-table tuple comparisons; ordered offset pages over the primary key are simple and fine for a one-off move.
+      // Keyset pages over the primary key: each page is an index range read, however deep.
+      let last: Record<string, unknown> | null = null;
       for (;;) {
         let query = source.selectFrom(table).selectAll();
+        if (last) {
+          const after = last;
+          query = query.where((eb) =>
+            key.length === 1
+              ? eb(key[0], '>', after[key[0]])
+              : eb.or([eb(key[0], '>', after[key[0]]), eb.and([eb(key[0], '=', after[key[0]]), eb(key[1], '>', after[key[1]])])]),
+          );
+        }
         for (const column of key) query = query.orderBy(column);
-        const rows = await query.limit(BATCH).offset(offset).execute();
+        const rows: Record<string, unknown>[] = await query.limit(BATCH).execute();
         if (rows.length === 0) break;
         await trx.insertInto(table).values(rows).execute();
         copied += rows.length;
-        offset += rows.length;
+        last = rows[rows.length - 1];
         if (rows.length < BATCH) break;
+      }
+      // Nothing may go missing on the way: the target must now hold exactly what the source has.
+      const [had, has] = await Promise.all([
+        source.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+        trx.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      ]);
+      if (Number(had.n) !== copied || Number(has.n) !== copied) {
+        throw new StoreError(`${table}: the source has ${had.n} rows, ${copied} were read and the target holds ${has.n}; nothing was copied (a writer on the source? stop the gateway first)`);
       }
       counts[table] = copied;
       options.onTable?.(table, copied);
