@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { SearchQuery } from '../text/search-query.js';
 import { dialectOf, type Dialect } from './dialect.js';
-import { matchCondition, searchCondition, searchRank } from './search.js';
+import { matchCondition, relevanceTiers, searchCondition, searchIdColumn, searchKey, searchKeyBefore, searchKeyFrom, searchRank, toMatchExpression } from './search.js';
 import { findSourcesByIds } from './sources.js';
 import type { ArticleRow, Database, SourceRow, TopicRow } from './types.js';
 
@@ -255,7 +255,7 @@ async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window
  * their link tables' primary keys, and only the page's rows are looked up in `articles`. A
  * search costs what its matches cost, however rare or common they are.
  *
- * - `relevance`: bm25 rank first (lower is better), then newest first; keys carry the rank.
+ * - `relevance`: rank first (lower is better: SQLite tiers, PostgreSQL minus ts_rank), then newest first; keys carry the rank.
  * - `recency`: newest first, like every other list; bm25 is not computed.
  *
  * Relevance keys are exact doubles, so pages stay disjoint; as new articles change the word
@@ -292,7 +292,7 @@ function searchMatches(db: Kysely<Database>, spec: ArticleFilterSpec & { search:
     eb.and([
       matchCondition(dialectOf(db), spec.search),
       ...rangeConditions(eb, FTS_TIME, spec),
-      ...spec.links.map((group, i) => linkExists(eb, group, FTS_ID, `s_l${i}`)),
+      ...spec.links.map((group, i) => linkExists(eb, group, searchIdColumn(dialectOf(db)), `s_l${i}`)),
       ...extra(eb),
     ]),
   );
@@ -307,6 +307,7 @@ export async function listArticleSearchPage(
 ): Promise<Page<RankedArticleRow>> {
   const search = spec.search;
   if (!search || isEmpty(spec) || window.limit <= 0) return { rows: [], hasMore: false };
+  if (dialectOf(db) === 'sqlite') return listFtsSearchPage(db, { ...spec, search }, window, order, options);
   const ranked = order === 'relevance';
   const rank = searchRank(dialectOf(db), search);
   const newestFirst = window.backward ? 'asc' : 'desc';
@@ -321,6 +322,68 @@ export async function listArticleSearchPage(
   query = options.columns === 'list' ? query.select(articleListColumns('a')) : query.selectAll('a');
   if (ranked) query = query.select('m.rank as rank').orderBy('m.rank', window.backward ? 'desc' : 'asc');
   const rows = (await query.orderBy('m.published_at', newestFirst).orderBy('m.id', newestFirst).execute()) as RankedArticleRow[];
+  return finishPage(rows, window);
+}
+
+/**
+ * SQLite: the page read from FTS5 in index order. The index rowid is a time key (migration 003),
+ * so each query walks matches newest first (oldest first going backward) and stops after the
+ * rows it needs; relevance visits its tiers in turn (search.ts relevanceTiers), and a row's
+ * rank is its tier. Recency here is to the whole second, ties by id.
+ */
+async function listFtsSearchPage(
+  db: Kysely<Database>,
+  spec: ArticleFilterSpec & { search: SearchQuery },
+  window: PageWindow,
+  order: SearchOrder,
+  options: ArticleColumns,
+): Promise<Page<RankedArticleRow>> {
+  const k = db as unknown as Kysely<any>;
+  const ranked = order === 'relevance';
+  const expressions = ranked ? relevanceTiers(spec.search) : [toMatchExpression(spec.search)];
+  const backward = Boolean(window.backward);
+  // `from`: the key the page continues from; `to`: the far bound when both after and before are given.
+  const from = backward ? window.before : window.after;
+  const to = backward ? window.after : window.before;
+  const tierOf = (key: Keyset | null | undefined) => (ranked ? (key?.rank ?? 0) : 0);
+  const tiers = expressions.map((_, i) => i);
+  if (backward) tiers.reverse();
+  const hits: { id: number; tier: number }[] = [];
+  for (const tier of tiers) {
+    const need = window.limit + 1 - hits.length;
+    if (need <= 0) break;
+    if (from && (backward ? tier > tierOf(from) : tier < tierOf(from))) continue;
+    if (to && (backward ? tier < tierOf(to) : tier > tierOf(to))) continue;
+    const rows = await k
+      .selectFrom(FTS)
+      .select('article_search.article_id as id')
+      .where((eb) => {
+        const rowid = sql.ref(FTS_ID);
+        const conds: Cond[] = [
+          sql<SqlBool>`article_search match ${expressions[tier]}`,
+          ...rangeConditions(eb, FTS_TIME, spec),
+          ...spec.links.map((group, i) => linkExists(eb, group, 'article_search.article_id', `f_l${i}`)),
+        ];
+        if (spec.since !== null) conds.push(eb(rowid, '>=', searchKeyFrom(spec.since)));
+        if (spec.until !== null) conds.push(eb(rowid, '<', searchKeyBefore(spec.until)));
+        if (from && tierOf(from) === tier) conds.push(eb(rowid, backward ? '>' : '<', searchKey(from.time, from.id)));
+        if (to && tierOf(to) === tier) conds.push(eb(rowid, backward ? '<' : '>', searchKey(to.time, to.id)));
+        return eb.and(conds);
+      })
+      .orderBy(sql.ref(FTS_ID), backward ? 'asc' : 'desc')
+      .limit(need)
+      .execute();
+    for (const row of rows) hits.push({ id: Number(row.id), tier });
+  }
+  if (hits.length === 0) return { rows: [], hasMore: false };
+  let query = k.selectFrom('articles as a').where('a.id', 'in', hits.map((h) => h.id));
+  query = options.columns === 'list' ? query.select(articleListColumns('a')) : query.selectAll('a');
+  const byId = new Map(((await query.execute()) as ArticleListRow[]).map((row) => [row.id, row]));
+  const rows: RankedArticleRow[] = [];
+  for (const hit of hits) {
+    const row = byId.get(hit.id);
+    if (row) rows.push(ranked ? { ...row, rank: hit.tier } : row);
+  }
   return finishPage(rows, window);
 }
 

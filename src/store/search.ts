@@ -90,9 +90,71 @@ export function matchCondition(dialect: Dialect, query: SearchQuery): Expression
     : sql<SqlBool>`article_search match ${toMatchExpression(query)}`;
 }
 
+/** The article id column of the index: SQLite's rowid is a time key (migration 003), PostgreSQL's is the id. */
+export function searchIdColumn(dialect: Dialect): string {
+  return dialect === 'postgres' ? 'article_search.rowid' : 'article_search.article_id';
+}
+
 /** The ids of the articles matching the search, as a subquery. */
 export function matchingArticleIds(dialect: Dialect, query: SearchQuery): RawBuilder<unknown> {
-  return sql`(select rowid from article_search where ${matchCondition(dialect, query)})`;
+  return sql`(select ${sql.ref(searchIdColumn(dialect))} from article_search where ${matchCondition(dialect, query)})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQLite: time-ordered index keys and relevance tiers
+
+const EPOCH_SECONDS = 1_577_836_800n; // 2020-01-01
+const INT32_MIN = -2_147_483_648n;
+const INT32_MAX = 2_147_483_647n;
+
+/** Whole seconds of a time as SQLite's integer division gives them (towards zero), clamped like the migration's. */
+function keySeconds(time: number): bigint {
+  const seconds = BigInt(Math.trunc(time / 1000)) - EPOCH_SECONDS;
+  return seconds < INT32_MIN ? INT32_MIN : seconds > INT32_MAX ? INT32_MAX : seconds;
+}
+
+/** The index rowid of an article (migration 003): newest-first order is rowid order. A bigint: it needs 64 bits. */
+export function searchKey(time: number, id: number): bigint {
+  return keySeconds(time) * 4_294_967_296n + BigInt(id);
+}
+
+/** Smallest rowid an article published at or after `time` can have. */
+export function searchKeyFrom(time: number): bigint {
+  return keySeconds(time) * 4_294_967_296n;
+}
+
+/** A rowid above that of every article published before `time`. */
+export function searchKeyBefore(time: number): bigint {
+  return (keySeconds(time - 1) + 1n) * 4_294_967_296n;
+}
+
+/**
+ * Relevance on SQLite, as tiers: the searched words as one phrase in the title, then all of
+ * them in the title, then anywhere (summary, source name). Within a tier, newest first. Each
+ * tier is an FTS5 query of its own that excludes the tiers before it, so a page reads its rows
+ * newest first from the index and stops, whatever the number of matches — bm25 would rank every
+ * match, and its document frequencies walk each searched word's whole posting list.
+ */
+export function relevanceTiers(query: SearchQuery): string[] {
+  const all = toMatchExpression(query);
+  const inTitle = query.clauses
+    .map((clause) => {
+      const include = `{title} : (${clause.include.map(ftsTerm).join(' AND ')})`;
+      return clause.exclude.length === 0 ? `(${include})` : `((${include}) NOT (${clause.exclude.map(ftsTerm).join(' OR ')}))`;
+    })
+    .join(' OR ');
+  const tiers: string[] = [];
+  const [only] = query.clauses;
+  const tokens = only.include.flatMap((term) => term.tokens);
+  if (query.clauses.length === 1 && tokens.length > 1 && !only.include.some((term) => term.prefix)) {
+    const phrase = `{title} : ${ftsString(tokens.join(' '))}`;
+    const exclude = only.exclude.length === 0 ? '' : ` NOT (${only.exclude.map(ftsTerm).join(' OR ')})`;
+    tiers.push(`(${phrase})${exclude}`, `(${inTitle}) NOT (${phrase})`);
+  } else {
+    tiers.push(inTitle);
+  }
+  tiers.push(`(${all}) NOT (${inTitle})`);
+  return tiers;
 }
 
 /** True when the article whose id is `idRef` ("a.id", "l.article_id") matches the search. */

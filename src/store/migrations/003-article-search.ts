@@ -9,31 +9,32 @@ import { dialectOf } from '../dialect.js';
 // query finds accented text and the other way round. Contentless: the text lives in `articles`;
 // contentless_delete lets rows go by rowid. Triggers keep it in step with every insert, title or
 // summary change and delete (ingestion, retention, admin removals) with no code path to forget.
-// published_at rides along (UNINDEXED, stored by contentless_unindexed) so searches filter, order
-// and page by date without looking up every matching article row.
+// The rowid is not the article id but a time key — whole seconds since 2020 (clamped to ±68
+// years) in the high 32 bits, the article id in the low 32 — so FTS5 walks matches newest first
+// and a page stops after its rows, however many articles match. article_id and published_at ride
+// along (UNINDEXED, stored by contentless_unindexed) so searches filter and page by date and find
+// the article without looking up every matching article row. src/store/search.ts searchKey() is
+// the same formula in JS.
 export async function up(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) === 'postgres') return upPostgres(db);
   await sql`create virtual table article_search using fts5(
-    title, summary, source, published_at unindexed,
+    title, summary, source, article_id unindexed, published_at unindexed,
     content = '', contentless_delete = 1, contentless_unindexed = 1,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
   )`.execute(db);
-  await sql`create trigger articles_search_insert after insert on articles begin
-    insert into article_search (rowid, title, summary, source, published_at)
-    values (new.id, newsgate_search_text(new.title), newsgate_search_text(new.summary),
-            newsgate_search_text((select name from sources where id = new.source_id)), new.published_at);
-  end`.execute(db);
+  const insertNew = sql`insert into article_search (rowid, title, summary, source, article_id, published_at)
+    values ((min(max(new.published_at / 1000 - 1577836800, -2147483648), 2147483647) * 4294967296 + new.id), newsgate_search_text(new.title), newsgate_search_text(new.summary),
+            newsgate_search_text((select name from sources where id = new.source_id)), new.id, new.published_at);`;
+  await sql`create trigger articles_search_insert after insert on articles begin ${insertNew} end`.execute(db);
   await sql`create trigger articles_search_update after update of title, summary, source_id, published_at on articles begin
-    delete from article_search where rowid = old.id;
-    insert into article_search (rowid, title, summary, source, published_at)
-    values (new.id, newsgate_search_text(new.title), newsgate_search_text(new.summary),
-            newsgate_search_text((select name from sources where id = new.source_id)), new.published_at);
+    delete from article_search where rowid = (min(max(old.published_at / 1000 - 1577836800, -2147483648), 2147483647) * 4294967296 + old.id);
+    ${insertNew}
   end`.execute(db);
   await sql`create trigger articles_search_delete after delete on articles begin
-    delete from article_search where rowid = old.id;
+    delete from article_search where rowid = (min(max(old.published_at / 1000 - 1577836800, -2147483648), 2147483647) * 4294967296 + old.id);
   end`.execute(db);
-  await sql`insert into article_search (rowid, title, summary, source, published_at)
-    select a.id, newsgate_search_text(a.title), newsgate_search_text(a.summary), newsgate_search_text(s.name), a.published_at
+  await sql`insert into article_search (rowid, title, summary, source, article_id, published_at)
+    select (min(max(a.published_at / 1000 - 1577836800, -2147483648), 2147483647) * 4294967296 + a.id), newsgate_search_text(a.title), newsgate_search_text(a.summary), newsgate_search_text(s.name), a.id, a.published_at
     from articles a join sources s on s.id = a.source_id`.execute(db);
 }
 
