@@ -10,6 +10,7 @@ import { createOps, type Ops } from './ops/index.js';
 import type { Logger } from './ops/logger.js';
 import { handleOutput } from './output/routes.js';
 import type { Store } from './store/database.js';
+import { dialectOf } from './store/dialect.js';
 import { listTopics, syncConfig } from './store/sources.js';
 import { createTopicMatcher } from './ingest/topics.js';
 import { htmlToText } from './ingest/html-text.js';
@@ -55,7 +56,10 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
   await syncConfig(store.db, config, Date.now());
   const listeners = new Set<(report: PollReport) => void>();
   const ops = createOps(store, { logger: settings.logger });
-  const responseCache = settings.responseCache === false ? null : new ResponseCache(settings.responseCache);
+  // SQLite only: the cache's freshness check is SQLite's data_version, which sees every writer of
+  // the file. PostgreSQL has no per-request equivalent that costs less than the query, and other
+  // instances write the same database, so there the API stays uncached.
+  const responseCache = settings.responseCache === false || dialectOf(store.db) === 'postgres' ? null : new ResponseCache(settings.responseCache);
   const topics = await listTopics(store.db);
   const matchTopics = createTopicMatcher(
     topics.map((t) => ({ id: t.id, aliases: JSON.parse(t.aliases) as string[], keywords: JSON.parse(t.keywords) as string[] })),
