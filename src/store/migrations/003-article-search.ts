@@ -128,4 +128,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`drop trigger if exists ${sql.raw(trigger)}`.execute(db);
   }
   await sql`drop table if exists article_search`.execute(db);
+  // FTS5 (3.53) leaves the shadow table of a contentless_unindexed table behind when dropping it.
+  await sql`drop table if exists article_search_content`.execute(db);
 }
