@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, sql, type KyselyConfig } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type KyselyConfig, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
 import { openStore, StoreError, type Store } from './database.js';
 import { dialectOf, isPostgresUrl, redactUrl } from './dialect.js';
@@ -104,7 +104,7 @@ export function openPostgres(url: string, options: Pick<OpenOptions, 'poolSize' 
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
   // An idle client losing its server (restart, failover) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
+  const db = new SerialWriteKysely<Database>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
   return {
     db,
     sqlite: sqliteOnly(),
@@ -114,6 +114,41 @@ export function openPostgres(url: string, options: Pick<OpenOptions, 'poolSize' 
       await db.destroy();
     },
   };
+}
+
+/**
+ * One write transaction at a time per process, as on SQLite (one connection, Kysely queues its
+ * transactions). The repository's transactions were written for that: storeArticles reads which
+ * keys exist, then inserts the others, and bumps topic counters in feed order; two of them
+ * running at once on a pool fail on the articles' unique key or deadlock on the counters. Queries
+ * outside transactions (every API read) still run in parallel on the pool. The queue is taken
+ * before a connection is, so waiting writers hold no connection. Across instances this is not
+ * enough: that is issue 7's next step (ON CONFLICT upserts, ordered counter updates, advisory
+ * locks around story clustering).
+ */
+class SerialWriteKysely<DB> extends Kysely<DB> {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  override transaction(): TransactionBuilder<DB> {
+    return this.#serialised(super.transaction());
+  }
+
+  #serialised(builder: TransactionBuilder<DB>): TransactionBuilder<DB> {
+    const queue = (run: () => Promise<unknown>) => {
+      const result = this.#tail.then(run, run);
+      this.#tail = result.catch(() => {});
+      return result;
+    };
+    return new Proxy(builder, {
+      get: (target, property, receiver) => {
+        if (property === 'execute') return (callback: Parameters<TransactionBuilder<DB>['execute']>[0]) => queue(() => target.execute(callback));
+        if (property === 'setAccessMode' || property === 'setIsolationLevel') {
+          return (value: never) => this.#serialised((target[property] as (v: never) => TransactionBuilder<DB>).call(target, value));
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+  }
 }
 
 /** What stands in for the better-sqlite3 handle on PostgreSQL: any use says what happened. */

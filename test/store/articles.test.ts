@@ -114,6 +114,24 @@ describe.skipIf(d.skip !== null)(`storeArticles [${d.dialect}]${d.skip ? ` (skip
     expect(storyIds).toEqual([{ story_id: s1 }]);
   });
 
+  it('stores concurrent batches of the same articles from two sources as one article each, linked to both', async () => {
+    const { a, b } = await setup();
+    const batch = Array.from({ length: 40 }, (_, i) => article(i + 1));
+    // As the scheduler does: several feeds' transactions in flight at once (a pool on PostgreSQL).
+    const results = await Promise.all([
+      storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: batch, now: 1000 }),
+      storeArticles(store.db, { sourceId: b.id, sourceTopicIds: b.topics, articles: batch, now: 1000 }),
+      storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: batch.slice(0, 10), now: 1000 }),
+    ]);
+    expect(results[0].inserted.length + results[1].inserted.length).toBe(40);
+    const count = await store.db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(40);
+    const links = await store.db.selectFrom('article_sources').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(links.n)).toBe(80);
+    const counts = Object.fromEntries((await listTopics(store.db)).map((t) => [t.slug, t.article_count]));
+    expect(counts).toEqual({ 'thoi-su': 40, 'kinh-doanh': 40, 'cong-nghe': 0 });
+  });
+
   it('writes nothing when the batch fails midway', async () => {
     const { a } = await setup();
     const failing: StoryAssigner = {
