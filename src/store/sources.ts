@@ -97,7 +97,8 @@ export async function listDueSources(db: Kysely<Database>, now: number): Promise
     .selectAll()
     .where('enabled', '=', 1)
     .where((eb) => eb.or([eb('next_poll_at', 'is', null), eb('next_poll_at', '<=', now)]))
-    .orderBy('next_poll_at')
+    // Explicit: SQLite puts nulls first in ascending order, PostgreSQL last.
+    .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())
     .orderBy('id')
     .execute();
 }
