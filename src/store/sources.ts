@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect.js';
 import type { Config, SourceDef } from '../config/types.js';
 import type { Database, SourceRow, SourceUpdate, TopicRow } from './types.js';
 
@@ -101,6 +102,58 @@ export async function listDueSources(db: Kysely<Database>, now: number): Promise
     .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())
     .orderBy('id')
     .execute();
+}
+
+/**
+ * Poll leases (issue 7, migration 004): claims up to `limit` due sources for `owner` until
+ * `now + leaseMs` and returns them, never-polled first, then by next poll time. A source leased
+ * by anyone whose lease has not expired is skipped, so two instances never poll one source at
+ * once; a crashed instance's leases lapse and others take the sources over. On PostgreSQL the
+ * candidate rows are locked FOR UPDATE SKIP LOCKED, so concurrent claims neither wait for nor
+ * double-claim each other; on SQLite the one UPDATE statement is atomic.
+ */
+export async function claimDueSources(db: Kysely<Database>, options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<SourceRow[]> {
+  const { owner, now, leaseMs, limit } = options;
+  if (limit <= 0) return [];
+  const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
+  const result = await sql<SourceRow>`
+    with due as (
+      select id from sources
+      where enabled = 1
+        and (next_poll_at is null or next_poll_at <= ${now})
+        and (lease_expires_at is null or lease_expires_at <= ${now})
+      order by next_poll_at asc nulls first, id
+      limit ${limit}
+      ${lock}
+    )
+    update sources set lease_owner = ${owner}, lease_expires_at = ${now + leaseMs}
+    where id in (select id from due)
+    returning *`.execute(db);
+  // RETURNING's order is unspecified on both engines.
+  return result.rows.sort((x, y) => (x.next_poll_at ?? -Infinity) - (y.next_poll_at ?? -Infinity) || x.id - y.id);
+}
+
+/** Extends `owner`'s leases on these sources (a poll still running near its lease's end); returns how many it still held. */
+export async function renewSourceLeases(db: Kysely<Database>, options: { owner: string; ids: readonly number[]; now: number; leaseMs: number }): Promise<number> {
+  if (options.ids.length === 0) return 0;
+  const result = await db
+    .updateTable('sources')
+    .set({ lease_expires_at: options.now + options.leaseMs })
+    .where('id', 'in', [...options.ids])
+    .where('lease_owner', '=', options.owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Gives a source back after its poll (whose next_poll_at is already stored); a no-op if the lease lapsed and another owner holds it. */
+export async function releaseSourceLease(db: Kysely<Database>, options: { owner: string; id: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('sources')
+    .set({ lease_owner: null, lease_expires_at: null })
+    .where('id', '=', options.id)
+    .where('lease_owner', '=', options.owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function updateSourceState(db: Kysely<Database>, id: number, update: SourceUpdate): Promise<void> {

@@ -39,6 +39,9 @@ export interface SourceTable {
   publisher_min_minutes: number | null;
   item_count: ColumnType<number, number | undefined, number>;
   created_at: Millis;
+  /** The instance polling the source now (migration 004), until lease_expires_at. */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_expires_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>;
 }
 
 export interface SourceTopicTable {

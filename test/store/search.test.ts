@@ -108,7 +108,7 @@ describe.skipIf(d.skip !== null)(`full-text search [${d.dialect}: ${d.dialect ==
       expect(migrated.error).toBeUndefined();
       await syncConfig(store.db, config, T);
       await put('dantri', [article(1, 'Đà Nẵng đón khách quốc tế'), article(2, 'Hà Nội mưa rét')]);
-      expect(await migrateDatabase(store)).toEqual(['003-article-search']);
+      expect(await migrateDatabase(store)).toEqual(Object.keys(await migrationProvider.getMigrations()).filter((name) => name > '002-article-tombstones'));
       expect(await titles('da nang')).toEqual(['Đà Nẵng đón khách quốc tế']);
       expect(await titles('dan tri')).toHaveLength(2);
     }
