@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../../src/config/types.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -153,4 +156,36 @@ export async function testDialects(): Promise<DialectCase[]> {
  */
 export function dialectAppSettings(store: Store): { responseCache?: false } {
   return dialectOf(store.db) === 'postgres' ? { responseCache: false } : {};
+}
+
+/**
+ * `n` stores on one fresh, migrated database (the config synced in): several gateway instances
+ * sharing it. A SQLite file in a temp directory, or a PostgreSQL schema. close() closes them all
+ * and removes the database.
+ */
+export async function openSharedStores(dialect: TestDialect, n: number, config?: Config): Promise<{ stores: Store[]; close(): Promise<void> }> {
+  let target: string;
+  let drop: () => Promise<void>;
+  if (dialect === 'postgres') {
+    const probe = await probePostgres();
+    if (!('url' in probe)) throw new Error(probe.reason);
+    const schema = await createPgSchema(probe.url);
+    target = schema.url;
+    drop = schema.drop;
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'newsgate-shared-'));
+    target = join(dir, 'newsgate.db');
+    drop = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  const first = await openDatabase(target, { migrate: true });
+  if (config) await syncConfig(first.db, config, Date.now());
+  const stores = [first];
+  for (let i = 1; i < n; i++) stores.push(await openDatabase(target));
+  return {
+    stores,
+    close: async () => {
+      for (const store of stores) await store.close();
+      await drop();
+    },
+  };
 }

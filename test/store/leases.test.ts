@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
-import { openDatabase } from '../../src/store/open.js';
-import { claimDueSources, findSourceBySlug, releaseSourceLease, renewSourceLeases, syncConfig, updateSourceState } from '../../src/store/sources.js';
+import { claimDueSources, findSourceBySlug, releaseSourceLease, renewSourceLeases, updateSourceState } from '../../src/store/sources.js';
 import { makeConfig } from '../helpers/config.js';
-import { createPgSchema, probePostgres, testDialects, type TestDialect } from '../helpers/dialects.js';
+import { openSharedStores, testDialects, type TestDialect } from '../helpers/dialects.js';
 
 /**
  * Poll leases (issue 7): sources claimed by one instance are not handed to another until the
@@ -27,28 +23,9 @@ afterEach(async () => {
 
 /** `n` stores on one fresh, migrated database with the config synced in. */
 async function instances(dialect: TestDialect, n: number): Promise<Store[]> {
-  let target: string;
-  let drop: () => Promise<void>;
-  if (dialect === 'postgres') {
-    const probe = await probePostgres();
-    if (!('url' in probe)) throw new Error(probe.reason);
-    const schema = await createPgSchema(probe.url);
-    target = schema.url;
-    drop = schema.drop;
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'newsgate-leases-'));
-    target = join(dir, 'newsgate.db');
-    drop = async () => rmSync(dir, { recursive: true, force: true });
-  }
-  const first = await openDatabase(target, { migrate: true });
-  await syncConfig(first.db, config, NOW - 1000);
-  const stores = [first];
-  for (let i = 1; i < n; i++) stores.push(await openDatabase(target));
-  cleanup = async () => {
-    for (const store of stores) await store.close();
-    await drop();
-  };
-  return stores;
+  const shared = await openSharedStores(dialect, n, config);
+  cleanup = shared.close;
+  return shared.stores;
 }
 
 for (const d of dialects)
