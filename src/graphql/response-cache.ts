@@ -52,8 +52,8 @@ export const CACHED_OPERATION = Symbol('newsgate.cachedOperation');
 interface Entry {
   version: string;
   storedAt: number;
+  /** The result as sent; the only copy kept (parsed again only if something reads `data`). */
   json: string;
-  data: unknown;
   label: CachedOperationLabel;
 }
 
@@ -164,8 +164,15 @@ export function useResponseCache(cache: ResponseCache): Plugin {
       if (entry) {
         cache.stats.hits++;
         (context as ServerContext)[CACHED_OPERATION] = entry.label;
-        // Yoga serialises a result with its own stringify: the cached JSON is sent as is.
-        setResult({ data: entry.data, stringify: () => entry.json } as ExecutionResult);
+        // Yoga serialises a result with its own stringify: the cached JSON is sent as is. Nothing
+        // in the response path reads `data`; it is there, parsed on demand, for any plugin that would.
+        const json = entry.json;
+        setResult({
+          get data() {
+            return (JSON.parse(json) as ExecutionResult).data;
+          },
+          stringify: () => json,
+        } as ExecutionResult);
         return;
       }
       cache.stats.misses++;
@@ -188,7 +195,7 @@ export function useResponseCache(cache: ResponseCache): Plugin {
             return;
           }
           const json = JSON.stringify(result);
-          if (!cache.set(remembered.key, { version: remembered.version, storedAt: Date.now(), json, data: result.data, label })) {
+          if (!cache.set(remembered.key, { version: remembered.version, storedAt: Date.now(), json, label })) {
             cache.stats.skipped++;
             return;
           }

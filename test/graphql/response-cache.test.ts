@@ -84,6 +84,19 @@ describe.each(['memory', 'file'] as const)('response cache (%s store)', (kind) =
     expect(cache.stats).toMatchObject({ misses: 3, hits: 1 });
   });
 
+  it('answers GET, JSON and Server-Sent Events clients from one entry, with the same data', async () => {
+    await poll();
+    const expected = (await api.raw(LATEST)).body; // stored
+    const get = await fetch(`${api.endpoint}?query=${encodeURIComponent(LATEST)}`, { headers: { accept: 'application/json' } });
+    expect(get.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await get.json()).toEqual(expected);
+    const sse = await fetch(api.endpoint, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: LATEST }) });
+    const text = await sse.text();
+    const data = /^data: (.+)$/m.exec(text);
+    expect(data && JSON.parse(data[1])).toEqual(expected);
+    expect(api.app.responseCache!.stats).toMatchObject({ stored: 1, hits: 2 });
+  });
+
   it('a poll through the real pipeline makes the next query see the new article', async () => {
     await poll();
     expect(await titles()).toEqual(['Tin số 1']);
