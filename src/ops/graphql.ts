@@ -43,6 +43,8 @@ export function yogaLogger(logger: Logger): YogaLogger {
   const forward =
     (level: 'trace' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]) => {
+      // Yoga narrates each request at debug (trace here): skip formatting lines nobody writes.
+      if (!logger.isLevelEnabled(level)) return;
       const error = args.find((a): a is Error => a instanceof Error);
       const text = format(...args.filter((a) => !(a instanceof Error)));
       if (error) logger[level]({ err: error, component: 'graphql' }, text || error.message);
