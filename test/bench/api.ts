@@ -22,7 +22,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -30,6 +30,7 @@ import SQLite from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/ops/logger.js';
 import { openStore } from '../../src/store/database.js';
 import { generateDatabase } from './generate-db.js';
 
@@ -101,7 +102,9 @@ let cacheStats: () => unknown = () => null;
 
 async function serveGraphQL(cached: boolean): Promise<number> {
   const store = await openStore(DB);
-  const app = await createApp(benchConfig(), store, { responseCache: cached ? {} : false });
+  // Logging as `newsgate serve` does (a line per request at info), into /dev/null.
+  const logger = createLogger({ level: 'info', stream: createWriteStream('/dev/null') });
+  const app = await createApp(benchConfig(), store, { responseCache: cached ? {} : false, logger });
   // No poller runs here: invalidate as the poll reports of a live server would.
   if (app.responseCache) setInterval(() => app.responseCache!.invalidate(), INVALIDATE_MS);
   cacheStats = () => app.responseCache && { ...app.responseCache.stats };
@@ -380,7 +383,7 @@ async function main() {
 \`npm run bench:api\` on ${new Date().toISOString().slice(0, 10)}: generated database of ${SHAPE.articles.toLocaleString('en-US')} articles,
 ${SHAPE.sources} sources, ${SHAPE.topics} topics, stories of ${SHAPE.storySize} articles from ${SHAPE.storySize} outlets (\`test/bench/generate-db.ts\`, ${DB});
 Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}). Each server runs in its own child process, autocannon in the
-parent, over loopback HTTP with keep-alive, servers under NODE_ENV=production; ${DURATION} s per run after a ${WARMUP} s warm-up; topics
+parent, over loopback HTTP with keep-alive, servers under NODE_ENV=production (the API logging a line per request, as serve does, into /dev/null); ${DURATION} s per run after a ${WARMUP} s warm-up; topics
 rotate over all 20. Load average when the run started: ${loadStart}; the machine was shared with other work, so the server CPU
 time per request (process.cpuUsage in the server, divided by its requests) is the steadier comparison.
 Latencies are per response (ms); "floor" is a bare \`node:http\` handler running the equivalent better-sqlite3
