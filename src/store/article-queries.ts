@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { SearchQuery } from '../text/search-query.js';
 import { dialectOf, type Dialect } from './dialect.js';
-import { matchCondition, relevanceTiers, searchCondition, searchIdColumn, searchKey, searchKeyBefore, searchKeyFrom, searchRank, toMatchExpression } from './search.js';
+import { matchCondition, relevanceTiers, searchCondition, searchIdColumn, searchKey, searchKeyBefore, searchKeyFrom, toMatchExpression, tsRelevanceTiers } from './search.js';
 import { findSourcesByIds } from './sources.js';
 import type { ArticleRow, Database, SourceRow, TopicRow } from './types.js';
 
@@ -255,7 +255,7 @@ async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window
  * their link tables' primary keys, and only the page's rows are looked up in `articles`. A
  * search costs what its matches cost, however rare or common they are.
  *
- * - `relevance`: rank first (lower is better: SQLite tiers, PostgreSQL minus ts_rank), then newest first; keys carry the rank.
+ * - `relevance`: rank first (the tier: title phrase, title, anywhere; lower is better), then newest first; keys carry the rank.
  * - `recency`: newest first, like every other list; bm25 is not computed.
  *
  * Relevance keys are exact doubles, so pages stay disjoint; as new articles change the word
@@ -269,22 +269,6 @@ export type RankedArticleRow = ArticleListRow & { rank?: number };
 const FTS = 'article_search';
 const FTS_TIME = `${FTS}.published_at`;
 const FTS_ID = `${FTS}.rowid`;
-
-/** Rows after `after` and before `before` in (rank asc, time desc, id desc) order. */
-function rankKeysetConditions(eb: AnyEb, window: PageWindow, rankExpr: Expression<number>): Cond[] {
-  const conds: Cond[] = [];
-  const side = (key: Keyset, later: boolean) => {
-    const rank = key.rank ?? 0;
-    const [rankOp, strictRank, timeOp, idOp] = later ? (['>=', '>', '<', '<'] as const) : (['<=', '<', '>', '>'] as const);
-    conds.push(
-      eb(rankExpr, rankOp, rank),
-      eb.or([eb(rankExpr, strictRank, rank), eb(FTS_TIME, timeOp, key.time), eb.and([eb(FTS_TIME, '=', key.time), eb(FTS_ID, idOp, key.id)])]),
-    );
-  };
-  if (window.after) side(window.after, true);
-  if (window.before) side(window.before, false);
-  return conds;
-}
 
 /** The matches of the filter's search that pass its date range and topic/source groups. */
 function searchMatches(db: Kysely<Database>, spec: ArticleFilterSpec & { search: SearchQuery }, extra: (eb: AnyEb) => Cond[] = () => []) {
@@ -308,20 +292,69 @@ export async function listArticleSearchPage(
   const search = spec.search;
   if (!search || isEmpty(spec) || window.limit <= 0) return { rows: [], hasMore: false };
   if (dialectOf(db) === 'sqlite') return listFtsSearchPage(db, { ...spec, search }, window, order, options);
-  const ranked = order === 'relevance';
-  const rank = searchRank(dialectOf(db), search);
+  if (order === 'relevance') return listTsTieredPage(db, { ...spec, search }, window, options);
   const newestFirst = window.backward ? 'asc' : 'desc';
-  let hits = searchMatches(db, { ...spec, search }, (eb) => (ranked ? rankKeysetConditions(eb, window, rank) : keysetConditions(eb, FTS_TIME, FTS_ID, window))).select([
-    sql<number>`${sql.ref(FTS_ID)}`.as('id'),
-    sql<number>`${sql.ref(FTS_TIME)}`.as('published_at'),
-  ]);
-  if (ranked) hits = hits.select(rank.as('rank')).orderBy('rank', window.backward ? 'desc' : 'asc');
-  hits = hits.orderBy('published_at', newestFirst).orderBy('id', newestFirst).limit(window.limit + 1);
+  const hits = searchMatches(db, { ...spec, search }, (eb) => keysetConditions(eb, FTS_TIME, FTS_ID, window))
+    .select([sql<number>`${sql.ref(FTS_ID)}`.as('id'), sql<number>`${sql.ref(FTS_TIME)}`.as('published_at')])
+    .orderBy('published_at', newestFirst)
+    .orderBy('id', newestFirst)
+    .limit(window.limit + 1);
   const k = db as unknown as Kysely<any>;
   let query = k.selectFrom(hits.as('m')).innerJoin('articles as a', 'a.id', 'm.id');
   query = options.columns === 'list' ? query.select(articleListColumns('a')) : query.selectAll('a');
-  if (ranked) query = query.select('m.rank as rank').orderBy('m.rank', window.backward ? 'desc' : 'asc');
   const rows = (await query.orderBy('m.published_at', newestFirst).orderBy('m.id', newestFirst).execute()) as RankedArticleRow[];
+  return finishPage(rows, window);
+}
+
+/**
+ * PostgreSQL relevance: the SQLite tiers (search.ts tsRelevanceTiers) in turn, each read newest
+ * first on (published_at, rowid) and stopped after the rows the page needs; a row's rank is its
+ * tier, so cursors work as on SQLite. (Within a tier the order is exact to the millisecond where
+ * SQLite's time-keyed index orders by whole seconds, then id.)
+ */
+async function listTsTieredPage(db: Kysely<Database>, spec: ArticleFilterSpec & { search: SearchQuery }, window: PageWindow, options: ArticleColumns): Promise<Page<RankedArticleRow>> {
+  const k = db as unknown as Kysely<any>;
+  const expressions = tsRelevanceTiers(spec.search);
+  const backward = Boolean(window.backward);
+  const from = backward ? window.before : window.after;
+  const to = backward ? window.after : window.before;
+  const tierOf = (key: Keyset | null | undefined) => key?.rank ?? 0;
+  const tiers = expressions.map((_, i) => i);
+  if (backward) tiers.reverse();
+  const dir = backward ? 'asc' : 'desc';
+  const hits: { id: number; tier: number }[] = [];
+  for (const tier of tiers) {
+    const need = window.limit + 1 - hits.length;
+    if (need <= 0) break;
+    if (from && (backward ? tier > tierOf(from) : tier < tierOf(from))) continue;
+    if (to && (backward ? tier < tierOf(to) : tier > tierOf(to))) continue;
+    const rows = await k
+      .selectFrom(FTS)
+      .select(`${FTS_ID} as id`)
+      .where((eb) =>
+        eb.and([
+          sql<SqlBool>`article_search.doc @@ ${expressions[tier]}::tsquery`,
+          ...rangeConditions(eb, FTS_TIME, spec),
+          ...spec.links.map((group, i) => linkExists(eb, group, FTS_ID, `t_l${i}`)),
+          ...(from && tierOf(from) === tier ? keysetConditions(eb, FTS_TIME, FTS_ID, backward ? { limit: 0, before: from } : { limit: 0, after: from }) : []),
+          ...(to && tierOf(to) === tier ? keysetConditions(eb, FTS_TIME, FTS_ID, backward ? { limit: 0, after: to } : { limit: 0, before: to }) : []),
+        ]),
+      )
+      .orderBy(FTS_TIME, dir)
+      .orderBy(FTS_ID, dir)
+      .limit(need)
+      .execute();
+    for (const row of rows) hits.push({ id: Number(row.id), tier });
+  }
+  if (hits.length === 0) return { rows: [], hasMore: false };
+  let query = k.selectFrom('articles as a').where('a.id', 'in', hits.map((h) => h.id));
+  query = options.columns === 'list' ? query.select(articleListColumns('a')) : query.selectAll('a');
+  const byId = new Map(((await query.execute()) as ArticleListRow[]).map((row) => [row.id, row]));
+  const rows: RankedArticleRow[] = [];
+  for (const hit of hits) {
+    const row = byId.get(hit.id);
+    if (row) rows.push({ ...row, rank: hit.tier });
+  }
   return finishPage(rows, window);
 }
 

@@ -16,10 +16,10 @@ import type { Dialect } from './dialect.js';
  *
  * Why a tsvector and not pg_trgm: trigram indexes match substrings, so token, phrase and
  * prefix semantics need the folded text stored space-delimited and LIKE '% word %' patterns
- * rechecked on every candidate row, and there is no relevance score to stand in for bm25; the
- * tsvector keeps the FTS5 semantics exactly and ranks with ts_rank. Measured on 100,000
- * generated Vietnamese articles (test/bench/headlines.ts; PostgreSQL 15 on the shared 2-core
- * machine under load, medians of 7), same matches both ways:
+ * rechecked on every candidate row, and the title-only matching the relevance tiers need has
+ * no trigram equivalent; the tsvector keeps the FTS5 semantics exactly (its weights mark the
+ * title). Measured on 100,000 generated Vietnamese articles (test/bench/headlines.ts;
+ * PostgreSQL 15 on the shared 2-core machine under load, medians of 7), same matches both ways:
  *
  *   search (matches)          tsvector newest 20 / count      trgm newest 20 / count
  *   rare word (146)           1.9 ms / 4.1 ms                 18.2 ms / 20.9 ms
@@ -33,17 +33,10 @@ import type { Dialect } from './dialect.js';
  * counts of frequent words (totalCount, asked for rarely). GIN sizes: tsvector 13.2 MiB,
  * trigram 16.8 MiB (the tsvector table, with positions, 49 MiB against 29 MiB of folded text).
  * Writes cost the same either way: the SQL fold both need dominates (about 3,300 articles/s
- * through the trigger on that machine). Relevance order ranks every match (ts_rank), 2-48 ms
- * here, as bm25 does on SQLite.
- *
- * Ranks: both engines give "lower is more relevant" (bm25 as is; minus ts_rank on PostgreSQL),
- * so the store orders and pages by rank the same way on both.
+ * through the trigger on that machine). ts_rank was measured too, and not kept: it scores every
+ * match (2-48 ms for one word above, 85 ms for two common ones); relevance is the SQLite tiers
+ * (tsRelevanceTiers below), a rank per tier, so both engines order and page alike.
  */
-
-/** bm25 column weights: a word in the title counts four times one in the summary; the source name twice. */
-const BM25 = sql.raw('bm25(article_search, 4.0, 1.0, 2.0)');
-/** ts_rank weights {D, C, B, A}: summary (C) 0.25, source name (B) 0.5, title (A) 1 — the same 1:2:4. */
-const TS_RANK = sql.raw(`(-ts_rank('{0.1, 0.25, 0.5, 1.0}'::float4[], article_search.doc, `);
 
 function ftsString(token: string): string {
   return `"${token.replaceAll('"', '""')}"`;
@@ -162,7 +155,36 @@ export function searchCondition(dialect: Dialect, eb: ExpressionBuilder<any, any
   return sql<SqlBool>`${eb.ref(idRef)} in ${matchingArticleIds(dialect, query)}`;
 }
 
-/** The relevance of the current row of a query over article_search (with the match in WHERE); lower is more relevant. */
-export function searchRank(dialect: Dialect, query: SearchQuery): RawBuilder<number> {
-  return dialect === 'postgres' ? sql<number>`${TS_RANK}${toTsQuery(query)}::tsquery))::float8` : sql<number>`${BM25}`;
+/**
+ * The same relevance tiers on PostgreSQL, as tsqueries: the title's lexemes carry weight A
+ * (migration 003), so `'word':A` (and `'pre':*A`) matches in the title only. Each tier is read
+ * newest first and stops after the page's rows, as on SQLite; ts_rank would score every match
+ * (85 ms for two common words over 100,000 articles, against under a millisecond per tier).
+ */
+export function tsRelevanceTiers(query: SearchQuery): string[] {
+  const all = toTsQuery(query);
+  const titleTerm = (term: SearchTerm) => {
+    const parts = term.tokens.map((token) => `${lexeme(token)}:A`);
+    if (term.prefix) parts[parts.length - 1] = `${lexeme(term.tokens[term.tokens.length - 1])}:*A`;
+    return parts.length === 1 ? parts[0] : `(${parts.join(' <-> ')})`;
+  };
+  const excluded = (terms: SearchTerm[]) => terms.map(tsTerm).join(' | ');
+  const inTitle = query.clauses
+    .map((clause) => {
+      const include = `(${clause.include.map(titleTerm).join(' & ')})`;
+      return clause.exclude.length === 0 ? include : `(${include} & !(${excluded(clause.exclude)}))`;
+    })
+    .join(' | ');
+  const tiers: string[] = [];
+  const [only] = query.clauses;
+  const tokens = only.include.flatMap((term) => term.tokens);
+  if (query.clauses.length === 1 && tokens.length > 1 && !only.include.some((term) => term.prefix)) {
+    const phrase = `(${tokens.map((token) => `${lexeme(token)}:A`).join(' <-> ')})`;
+    const exclude = only.exclude.length === 0 ? '' : ` & !(${excluded(only.exclude)})`;
+    tiers.push(`${phrase}${exclude}`, `(${inTitle}) & !${phrase}`);
+  } else {
+    tiers.push(inTitle);
+  }
+  tiers.push(`(${all}) & !(${inTitle})`);
+  return tiers;
 }

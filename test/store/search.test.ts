@@ -171,6 +171,40 @@ describe.skipIf(d.skip !== null)(`full-text search [${d.dialect}: ${d.dialect ==
     expect(recent.map((r) => r.published_at)).toEqual([...recent.map((r) => r.published_at)].sort((a, b) => b - a));
   });
 
+  it('orders relevance by tiers, the same on both engines: phrase in the title, all words in the title, anywhere', async () => {
+    store = await openTestStore(config);
+    await put('vnexpress', [
+      article(1, 'Giá vàng hôm nay tăng', null),
+      article(2, 'Vàng miếng và giá cả', null),
+      article(3, 'Thị trường', 'Giá vàng giảm nhẹ'),
+      article(4, 'Giá vàng lại giảm', null),
+      article(5, 'Giá xăng', 'vàng'),
+      article(6, 'Vàng và giá', 'xổ số'),
+    ]);
+    const order = async (text: string) => (await listArticleSearchPage(store.db, spec(text), { limit: 50 }, 'relevance')).rows.map((r) => [r.rank, r.title]);
+    expect(await order('giá vàng')).toEqual([
+      [0, 'Giá vàng lại giảm'],
+      [0, 'Giá vàng hôm nay tăng'],
+      [1, 'Vàng và giá'],
+      [1, 'Vàng miếng và giá cả'],
+      [2, 'Giá xăng'],
+      [2, 'Thị trường'],
+    ]);
+    // Exclusions apply to every tier; a prefix skips the phrase tier; OR clauses too.
+    expect(await order('giá vàng -"xổ số"')).toEqual([
+      [0, 'Giá vàng lại giảm'],
+      [0, 'Giá vàng hôm nay tăng'],
+      [1, 'Vàng miếng và giá cả'],
+      [2, 'Giá xăng'],
+      [2, 'Thị trường'],
+    ]);
+    expect((await order('vàn* giá')).map(([rank]) => rank)).toEqual([0, 0, 0, 0, 1, 1]);
+    expect(await order('xăng OR "thị trường"')).toEqual([
+      [0, 'Giá xăng'],
+      [0, 'Thị trường'],
+    ]);
+  });
+
   it('runs any user string safely: results or a SearchQueryError, never a database error', async () => {
     store = await openTestStore(config);
     await put('vnexpress', WORLD);
