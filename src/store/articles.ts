@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
+import { dialectOf } from './dialect.js';
+import { searchKey } from './search.js';
 import type { Database, NewArticle } from './types.js';
 
 /** Decides which story a newly stored article belongs to; the default makes each article its own story. */
@@ -126,42 +128,41 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     }
   }
 
-  // New articles: insert, then place each in a story in feed order (deterministic).
+  // New articles: ids are taken up front (in feed order, as inserting them one by one would),
+  // each is placed in a story in feed order (deterministic), and the rows are written with
+  // their story at the end — one insert per row, no second pass to set story_id.
   const fresh = keys.filter((key) => !existing.has(key)).map((key) => byKey.get(key)!);
-  const idByKey = new Map<string, number>();
-  for (const chunk of chunks(fresh)) {
-    const rows: NewArticle[] = chunk.map((a) => ({
-      key: a.key,
-      link: a.link,
-      guid: a.guid,
-      title: a.title,
-      summary: a.summary,
-      content_html: a.contentHtml,
-      author: a.author,
-      image_url: a.imageUrl,
-      categories: JSON.stringify(a.categories),
-      published_at: a.publishedAt.getTime(),
-      fetched_at: now,
-      updated_at: now,
-      source_id: sourceId,
-      story_id: 0,
-      original_outlet: input.originalOutlet?.(a) ?? null,
-      content_hash: hashArticle(a),
-    }));
-    const inserted = await trx.insertInto('articles').values(rows).returning(['id', 'key']).execute();
-    for (const row of inserted) idByKey.set(row.key, row.id);
-  }
+  const ids = await reserveArticleIds(trx, fresh.length);
   const stories = input.stories ?? singletonStories;
   const writes = new StoryWrites();
-  for (const article of fresh) {
-    const id = idByKey.get(article.key)!;
+  for (const [i, article] of fresh.entries()) {
+    const id = ids[i];
     const publishedAt = article.publishedAt.getTime();
     result.inserted.push(id);
     sourceLinks.push({ article_id: id, source_id: sourceId, published_at: publishedAt });
     for (const topicId of topicsFor(article)) topicLinks.push({ article_id: id, topic_id: topicId, published_at: publishedAt });
     const { storyId, merged } = stories.assign({ id, title: article.title, summary: article.summary, publishedAt: article.publishedAt });
-    if (storyId === id) writes.start({ id, headline: article.title, article_count: 1, first_seen_at: publishedAt, last_seen_at: publishedAt });
-    else writes.join(id, storyId, publishedAt);
+    const row: NewArticle = {
+      id,
+      key: article.key,
+      link: article.link,
+      guid: article.guid,
+      title: article.title,
+      summary: article.summary,
+      content_html: article.contentHtml,
+      author: article.author,
+      image_url: article.imageUrl,
+      categories: JSON.stringify(article.categories),
+      published_at: publishedAt,
+      fetched_at: now,
+      updated_at: now,
+      source_id: sourceId,
+      story_id: storyId,
+      original_outlet: input.originalOutlet?.(article) ?? null,
+      content_hash: hashArticle(article),
+    };
+    if (storyId === id) writes.start(row, { id, headline: article.title, article_count: 1, first_seen_at: publishedAt, last_seen_at: publishedAt });
+    else writes.join(row, storyId, publishedAt);
     if (merged.length > 0) await mergeStories(trx, writes, storyId, merged);
   }
   await writes.flush(trx);
@@ -183,20 +184,22 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
 type PendingStory = { id: number; headline: string; article_count: number; first_seen_at: number; last_seen_at: number };
 
 /**
- * Story changes of one batch, written in a few statements at the end instead of two per
- * article: new stories, articles joining a story, and counter deltas for stored stories.
+ * New articles and story changes of one batch, written in a few statements at the end instead
+ * of several per article: the article rows (with their story), new stories, and counter deltas
+ * for stored stories.
  */
 class StoryWrites {
+  private readonly articles: NewArticle[] = [];
   private readonly pending = new Map<number, PendingStory>();
-  private readonly joins: [articleId: number, storyId: number][] = [];
   private readonly deltas = new Map<number, { n: number; first: number; last: number }>();
 
-  start(story: PendingStory): void {
+  start(article: NewArticle, story: PendingStory): void {
+    this.articles.push(article);
     this.pending.set(story.id, story);
   }
 
-  join(articleId: number, storyId: number, publishedAt: number): void {
-    this.joins.push([articleId, storyId]);
+  join(article: NewArticle, storyId: number, publishedAt: number): void {
+    this.articles.push(article);
     const local = this.pending.get(storyId);
     if (local) {
       local.article_count++;
@@ -215,16 +218,12 @@ class StoryWrites {
   }
 
   async flush(trx: Transaction<Database>): Promise<void> {
-    for (const chunk of chunks(this.joins.splice(0))) {
-      const cases = sql.join(chunk.map(([articleId, storyId]) => sql`when ${articleId} then ${storyId}`), sql` `);
-      await trx
-        .updateTable('articles')
-        .set({ story_id: sql<number>`case id ${cases} end` })
-        .where('id', 'in', chunk.map(([articleId]) => articleId))
-        .execute();
-    }
-    // Whatever is still 0 started its own story.
-    await trx.updateTable('articles').set((eb) => ({ story_id: eb.ref('id') })).where('story_id', '=', 0).execute();
+    // In search-index key order (time, then id; migration 003): FTS5 appends ascending rowids to
+    // its in-memory segment, where a smaller rowid than the last one (a feed lists newest first)
+    // forces it to write out a segment per article, and merge them all later.
+    const rows = this.articles.splice(0).map((row) => ({ row, key: searchKey(row.published_at, row.id!) }));
+    rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const chunk of chunks(rows)) await trx.insertInto('articles').values(chunk.map((r) => r.row)).execute();
     for (const chunk of chunks([...this.pending.values()])) await trx.insertInto('stories').values(chunk).execute();
     this.pending.clear();
     for (const [storyId, delta] of this.deltas) {
@@ -240,6 +239,23 @@ class StoryWrites {
     }
     this.deltas.clear();
   }
+}
+
+/**
+ * The next `count` article ids, ascending, for rows inserted with their id. SQLite: past both the
+ * AUTOINCREMENT high-water mark and the largest id (what AUTOINCREMENT itself would take; writing
+ * an explicit id moves the mark); the write transaction keeps them ours. PostgreSQL: from the
+ * identity's sequence.
+ */
+async function reserveArticleIds(trx: Transaction<Database>, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  if (dialectOf(trx) === 'postgres') {
+    const { rows } = await sql<{ id: string | number }>`select nextval(pg_get_serial_sequence('articles', 'id')) as id from generate_series(1, ${count})`.execute(trx);
+    return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+  }
+  const { rows } = await sql<{ last: number }>`select max(coalesce((select seq from sqlite_sequence where name = 'articles'), 0), coalesce((select max(id) from articles), 0)) as last`.execute(trx);
+  const last = Number(rows[0].last);
+  return Array.from({ length: count }, (_, i) => last + 1 + i);
 }
 
 /** Folds merged stories into the surviving one, keeping their ids resolvable as aliases. */
