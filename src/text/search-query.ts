@@ -6,7 +6,7 @@
  * (FTS5 MATCH today); nothing a user types is ever passed to the engine as syntax.
  */
 import { foldToken } from './fold.js';
-import { tokenizeSyllables } from './tokenize.js';
+import { forEachRawToken, tokenizeSyllables, tokenKey } from './tokenize.js';
 
 /** Longest search string accepted, in characters. */
 export const MAX_SEARCH_LENGTH = 200;
@@ -45,12 +45,27 @@ function indexToken(token: string): string {
   return foldToken(token).replace(/[.,/:-]/g, '_');
 }
 
-/** The indexed form of a text: folded tokens separated by spaces. */
+const indexCache = new Map<string, string>();
+const INDEX_CACHE_LIMIT = 200_000;
+
+/**
+ * The indexed form of a text: folded tokens separated by spaces. The same as folding
+ * `tokenizeSyllables(text)` token by token, with one memo lookup per raw token (the index
+ * triggers call this for every title and summary written).
+ */
 export function toSearchText(text: string | null | undefined): string {
   if (!text) return '';
-  const tokens = tokenizeSyllables(text);
-  for (let i = 0; i < tokens.length; i++) tokens[i] = indexToken(tokens[i]);
-  return tokens.join(' ');
+  const out: string[] = [];
+  forEachRawToken(text, (raw, numeric) => {
+    let token = indexCache.get(raw);
+    if (token === undefined) {
+      token = indexToken(tokenKey(raw, numeric));
+      if (indexCache.size >= INDEX_CACHE_LIMIT) indexCache.clear();
+      indexCache.set(raw, token);
+    }
+    out.push(token);
+  });
+  return out.join(' ');
 }
 
 /**
