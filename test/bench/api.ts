@@ -6,6 +6,7 @@
  *  (b) the same with since/until (a 6-hour window in the middle of the data)
  *  (c) page 50 of (a) through cursors
  *  (d) stories(first: 20) with their outlets
+ *  (e) articles(first: 20) for a two-word full-text search (words from headlines; relevance order)
  *
  * against the product as served (response cache on, invalidated at the rate polls of 500 sources
  * every 15 minutes would), the same app with the cache turned off, and a floor: a bare node:http
@@ -32,6 +33,9 @@ import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { openStore } from '../../src/store/database.js';
+import { relevanceTiers, toMatchExpression } from '../../src/store/search.js';
+import { parseSearchQuery } from '../../src/text/search-query.js';
+import { tokenizeSyllables } from '../../src/text/tokenize.js';
 import { generateDatabase } from './generate-db.js';
 
 const DB = 'data/bench-api.db';
@@ -72,7 +76,28 @@ const QUERIES = {
   b: `query TopicRange($topic: String!, $since: DateTime!, $until: DateTime!) { articles(first: ${PAGE}, filter: { topics: [$topic], since: $since, until: $until }) { ${ARTICLE_FIELDS} } }`,
   c: `query TopicPageAfter($topic: String!, $after: String!) { articles(first: ${PAGE}, after: $after, filter: { topics: [$topic] }) { ${ARTICLE_FIELDS} } }`,
   d: `query StoriesWithOutlets { stories(first: ${PAGE}) { edges { cursor node { id headline lastSeenAt sources { slug name } } } pageInfo { hasNextPage endCursor } } }`,
+  e: `query Search($q: String!) { articles(first: ${PAGE}, filter: { search: $q }) { ${ARTICLE_FIELDS} } }`,
 };
+
+/**
+ * (e)'s searches: two consecutive words of headlines spread over the database (what people
+ * search for is in the news), so every search matches, often thousands of articles.
+ */
+function pickSearches(n: number): string[] {
+  const db = new SQLite(DB, { readonly: true });
+  try {
+    const titles = db.prepare<[number, number], { title: string }>('select title from articles where id % ? = 0 limit ?').all(Math.floor(SHAPE.articles / n), n);
+    const out: string[] = [];
+    for (const { title } of titles) {
+      const words = tokenizeSyllables(title).filter((w) => /^\p{L}+$/u.test(w));
+      if (words.length >= 3) out.push(`${words[1]} ${words[2]}`);
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+let SEARCHES: string[] = [];
 type Scenario = keyof typeof QUERIES;
 
 interface Params {
@@ -80,6 +105,7 @@ interface Params {
   since?: string;
   until?: string;
   after?: string;
+  q?: string;
 }
 
 /** Request i of a scenario: topics rotate so the 20 topics share the load. */
@@ -87,11 +113,12 @@ function params(scenario: Scenario, i: number, page50: Map<string, string>): Par
   const topic = topicOf(i);
   if (scenario === 'b') return { topic, since: SINCE, until: UNTIL };
   if (scenario === 'c') return { topic, after: page50.get(topic)! };
+  if (scenario === 'e') return { topic, q: SEARCHES[i % SEARCHES.length] };
   return { topic };
 }
 
 const graphqlBody = (scenario: Scenario, p: Params) =>
-  JSON.stringify({ query: QUERIES[scenario], variables: scenario === 'd' ? {} : p });
+  JSON.stringify({ query: QUERIES[scenario], variables: scenario === 'd' ? {} : scenario === 'e' ? { q: p.q } : p });
 const floorBody = (scenario: Scenario, p: Params) => JSON.stringify({ scenario, ...p });
 
 // ---------------------------------------------------------------------------------------------
@@ -137,8 +164,29 @@ async function serveFloor(): Promise<number> {
        join article_sources l on l.article_id = a.id join sources s on s.id = l.source_id
       where a.story_id in (select value from json_each(?)) order by a.story_id, s.name`,
   );
+  const searchTier = db.prepare<[string, number], { article_id: number }>('select article_id from article_search where article_search match ? order by rowid desc limit ?');
+  const byIds = db.prepare<[string], { id: number; title: string; link: string; published_at: number; source_id: number }>(
+    'select id, title, link, published_at, source_id from articles where id in (select value from json_each(?))',
+  );
   const MAX = 8e15;
-  const answer = (body: { scenario: Scenario; topic: string; since?: string; until?: string; after?: string }) => {
+  const answer = (body: { scenario: Scenario; topic: string; since?: string; until?: string; after?: string; q?: string }) => {
+    if (body.scenario === 'e') {
+      // The same FTS5 statements the store runs (relevance tiers, newest first in each).
+      const tiers = relevanceTiers(parseSearchQuery(body.q!));
+      const hits: { id: number; tier: number }[] = [];
+      for (let t = 0; t < tiers.length && hits.length <= PAGE; t++) for (const r of searchTier.all(tiers[t], PAGE + 1 - hits.length)) hits.push({ id: r.article_id, tier: t });
+      const list = hits.slice(0, PAGE);
+      const rows = new Map(byIds.all(JSON.stringify(list.map((h) => h.id))).map((r) => [r.id, r]));
+      const src = new Map(sources.all(JSON.stringify([...new Set([...rows.values()].map((r) => r.source_id))])).map((s) => [s.id, s]));
+      const edges = list.map((h) => {
+        const r = rows.get(h.id)!;
+        return {
+          cursor: Buffer.from(`r1:${h.tier}:${r.published_at}:${r.id}`).toString('base64url'),
+          node: { id: b64(`Article:${r.id}`), title: r.title, link: r.link, publishedAt: new Date(r.published_at).toISOString(), source: { slug: src.get(r.source_id)!.slug, name: src.get(r.source_id)!.name } },
+        };
+      });
+      return { data: { articles: { edges, pageInfo: { hasNextPage: hits.length > PAGE, endCursor: edges.at(-1)?.cursor ?? null } } } };
+    }
     if (body.scenario === 'd') {
       const rows = stories.all(PAGE + 1);
       const list = rows.slice(0, PAGE);
@@ -297,6 +345,16 @@ async function main() {
   const started = performance.now();
   await generateDatabase(DB, SHAPE);
   console.log(`database ready in ${((performance.now() - started) / 1000).toFixed(0)} s (${DB})`);
+  SEARCHES = pickSearches(200);
+  const matchCounts = (() => {
+    const db = new SQLite(DB, { readonly: true });
+    const count = db.prepare<[string], { n: number }>('select count(*) as n from article_search where article_search match ?');
+    const counts = SEARCHES.map((q) => count.get(toMatchExpression(parseSearchQuery(q)))!.n).sort((x, y) => x - y);
+    db.close();
+    return counts;
+  })();
+  const searchNote = `${SEARCHES.length} two-word searches from headlines (e.g. "${SEARCHES[0]}", "${SEARCHES[1]}"), matching ${matchCounts[0].toLocaleString('en-US')} to ${matchCounts.at(-1)!.toLocaleString('en-US')} articles (median ${matchCounts[Math.floor(matchCounts.length / 2)].toLocaleString('en-US')})`;
+  console.log(`(e): ${searchNote}`);
 
   const loadStart = loadavg().map((n) => n.toFixed(1)).join(', ');
   const gql = await startChild('graphql');
@@ -341,6 +399,7 @@ async function main() {
       b: '(b) … with since/until (6 h window)',
       c: '(c) … page 50 via cursors',
       d: '(d) stories(first: 20) with outlets',
+      e: '(e) articles(first: 20), two-word search',
     };
     for (const scenario of Object.keys(QUERIES) as Scenario[]) {
       const g = (i: number) => graphqlBody(scenario, params(scenario, i, page50));
@@ -355,7 +414,9 @@ async function main() {
       const rawN = await cannon(raw, g, CONNECTIONS, DURATION);
       const floorN = await cannon(floor, f, CONNECTIONS, DURATION);
       for (const run of [gql1, raw1, floor1, gqlN, rawN, floorN]) if (run.non2xx || run.errors) throw new Error(`(${scenario}) ${run.non2xx} non-2xx, ${run.errors} errors`);
-      const latencyTarget = scenario === 'd' ? '' : `p50 ${gql1.p50 <= 2 ? 'ok' : 'MISSED'} · p99 ${gql1.p99 <= 10 ? 'ok' : 'MISSED'}`;
+      // Search's own target (issue 5) is judged without the cache: p50 ≤ 10 ms for a two-word search.
+      const latencyTarget =
+        scenario === 'd' ? '' : scenario === 'e' ? `uncached p50 ${raw1.p50 <= 10 ? 'ok' : 'MISSED'}` : `p50 ${gql1.p50 <= 2 ? 'ok' : 'MISSED'} · p99 ${gql1.p99 <= 10 ? 'ok' : 'MISSED'}`;
       const ratioN = gqlN.rps / floorN.rps;
       const rawRatioN = rawN.rps / floorN.rps;
       const throughputTarget = `req/s ${ratioN >= 1 / 3 ? 'ok' : 'MISSED'}`;
@@ -395,7 +456,9 @@ benchmark). Each scenario asks for ${SHAPE.topics} distinct pages (topics rotate
 query and the rest are answered from memory: the figure is what repeated public queries cost, not what executing one
 costs. "uncached" is the same app with the cache turned off (\`responseCache: false\`): every request parsed (cached
 document), validated, executed against SQLite and serialised. The floor never caches; a floor with a cache would be faster still.
-Targets are judged on the API column, the figure the product serves. Over the whole run: ${hitRate}.
+Targets are judged on the API column, the figure the product serves, except (e), the search target of issue 5
+(p50 ≤ 10 ms for a two-word search), judged uncached. (e) rotates over ${searchNote}; its floor runs the same FTS5
+statements as the store (identical bytes checked). Over the whole run: ${hitRate}.
 
 | query | API p50 / p99 (ms), c=1 | uncached p50 / p99 (ms), c=1 | floor p50 / p99 (ms), c=1 | req/s API / uncached / floor, c=${CONNECTIONS} | ÷ floor req/s, API / uncached (c=${CONNECTIONS}) | server CPU µs per request, API / uncached / floor (c=${CONNECTIONS}) | targets (judged on API) |
 | --- | --- | --- | --- | --- | --- | --- | --- |
