@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClusterer, type ClusterDoc } from '../../src/stories/cluster.js';
 import { evaluateClustering, pairwiseScores, parseLabelledJsonl } from '../../src/stories/evaluate.js';
+import { evaluateThroughStore } from '../../src/stories/evaluate-store.js';
 import { describeTerms, extractFeatures, stripLeadByline, termId } from '../../src/stories/features.js';
 
 const fixture = parseLabelledJsonl(readFileSync(fileURLToPath(new URL('../fixtures/stories-labelled.jsonl', import.meta.url)), 'utf8'));
@@ -26,6 +27,14 @@ describe('story clustering on the labelled fixture', () => {
     const r = evaluateClustering(fixture);
     expect(r.precision).toBeGreaterThanOrEqual(0.95);
     expect(r.recall).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('groups the same way when the articles go through the store (what eval:stories measures)', async () => {
+    const direct = evaluateClustering(fixture);
+    const stored = await evaluateThroughStore(fixture);
+    expect(stored.precision).toBeGreaterThanOrEqual(0.95);
+    expect(stored.recall).toBeGreaterThanOrEqual(0.85);
+    expect(pairwiseScores(direct.stories, stored.stories)).toMatchObject({ precision: 1, recall: 1 });
   });
 
   it('keeps decisive dates, numbers and places apart (hard negatives)', () => {
