@@ -148,11 +148,15 @@ describe('HTTP', () => {
     expect(mutation.status).toBe(405);
   });
 
-  it('shows GraphiQL to a browser', async () => {
+  it('shows GraphiQL to a browser, with nothing loaded from elsewhere (works offline)', async () => {
     const page = await fetch(api.endpoint, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/graphiql/i);
+    const html = await page.text();
+    expect(html).toMatch(/graphiql/i);
+    expect(html).toContain('newsgate GraphQL');
+    // No script or stylesheet from a CDN: every <script src> and <link href> is inline or local.
+    expect(html.match(/<(?:script|link)\b[^>]*\b(?:src|href)=["']?https?:/gi)).toBeNull();
   });
 
   it('allows any origin by default, without credentials', async () => {
