@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { dialectOf } from './dialect.js';
-import { searchKey } from './search.js';
+import { searchKeyFrom } from './search.js';
 import type { Database, NewArticle } from './types.js';
 
 /** Decides which story a newly stored article belongs to; the default makes each article its own story. */
@@ -128,11 +128,20 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     }
   }
 
-  // New articles: ids are taken up front (in feed order, as inserting them one by one would),
-  // each is placed in a story in feed order (deterministic), and the rows are written with
-  // their story at the end — one insert per row, no second pass to set story_id.
+  // New articles: ids are taken up front, each article is placed in a story in feed order
+  // (deterministic), and the rows are written with their story at the end — one insert per row,
+  // no second pass to set story_id. Ids ascend with publication time (to the second; feed order
+  // within a second, so equal times keep the order they had), so that rows are inserted in both
+  // id and search-index key order (migration 003: time, then id). FTS5 appends ascending rowids
+  // to its in-memory segment, but a smaller rowid than the last one (a feed lists newest first)
+  // makes it write out a segment per article and merge them all later; and rows inserted in
+  // descending id order leave the articles table's pages half full.
   const fresh = keys.filter((key) => !existing.has(key)).map((key) => byKey.get(key)!);
-  const ids = await reserveArticleIds(trx, fresh.length);
+  const reserved = await reserveArticleIds(trx, fresh.length);
+  const timeKeys = fresh.map((article) => searchKeyFrom(article.publishedAt.getTime()));
+  const byTime = fresh.map((_, i) => i).sort((a, b) => (timeKeys[a] < timeKeys[b] ? -1 : timeKeys[a] > timeKeys[b] ? 1 : a - b));
+  const ids: number[] = new Array(fresh.length);
+  for (const [rank, i] of byTime.entries()) ids[i] = reserved[rank];
   const stories = input.stories ?? singletonStories;
   const writes = new StoryWrites();
   for (const [i, article] of fresh.entries()) {
@@ -218,13 +227,10 @@ class StoryWrites {
   }
 
   async flush(trx: Transaction<Database>): Promise<void> {
-    // In search-index key order (time, then id; migration 003): FTS5 appends ascending rowids to
-    // its in-memory segment, where a smaller rowid than the last one (a feed lists newest first)
-    // forces it to write out a segment per article, and merge them all later.
-    const rows = this.articles.splice(0).map((row) => ({ row, key: searchKey(row.published_at, row.id!) }));
-    rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const chunk of chunks(rows)) await trx.insertInto('articles').values(chunk.map((r) => r.row)).execute();
-    for (const chunk of chunks([...this.pending.values()])) await trx.insertInto('stories').values(chunk).execute();
+    // In id order, which is search-index key order too (see storeInTransaction).
+    const rows = this.articles.splice(0).sort((a, b) => a.id! - b.id!);
+    for (const chunk of chunks(rows)) await trx.insertInto('articles').values(chunk).execute();
+    for (const chunk of chunks([...this.pending.values()].sort((a, b) => a.id - b.id))) await trx.insertInto('stories').values(chunk).execute();
     this.pending.clear();
     for (const [storyId, delta] of this.deltas) {
       await trx
