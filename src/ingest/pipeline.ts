@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { storeArticles, type StoryAssigner } from '../store/articles.js';
-import { listTopicIdsBySource, updateSourceState } from '../store/sources.js';
+import { updateSourceState } from '../store/sources.js';
 import type { Database, SourceRow } from '../store/types.js';
 import { decodeFeedBody } from './decode.js';
 import { FetchError } from './fetch-errors.js';
@@ -110,10 +110,8 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
       feedTitle = feed.title ?? feedTitle;
       siteUrl = source.origin === 'config' && source.site_url ? source.site_url : (feed.siteUrl ?? siteUrl);
       report.fetched = articles.length;
-      const topicIds = (await listTopicIdsBySource(ctx.db, [source.id])).get(source.id) ?? [];
       const stored = await storeArticles(ctx.db, {
         sourceId: source.id,
-        sourceTopicIds: topicIds,
         articles,
         extraTopicIds: ctx.matchTopics,
         originalOutlet: ctx.originalOutlet,
@@ -167,8 +165,11 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
   return report;
 }
 
-/** Feeds decoded, parsed or being stored at once per database (see pollSource). */
-const STORE_AHEAD = 2;
+/**
+ * Feeds decoded, parsed or being stored at once per database (see pollSource). Feeds parsed
+ * while a transaction is under way are written together in the next one (storeArticles).
+ */
+const STORE_AHEAD = 4;
 /** Polls between the start of their fetch and the end of their store, per database. */
 const IN_FLIGHT = 16;
 const gates = new WeakMap<object, Map<string, Gate>>();

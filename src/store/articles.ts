@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { dialectOf } from './dialect.js';
 import { searchKeyFrom } from './search.js';
+import { listTopicIdsBySource } from './sources.js';
 import type { Database, NewArticle } from './types.js';
 
 /** Decides which story a newly stored article belongs to; the default makes each article its own story. */
@@ -16,8 +17,12 @@ export const singletonStories: StoryAssigner = {
 
 export interface StoreBatchInput {
   sourceId: number;
-  /** Topics every article of this source gets. */
-  sourceTopicIds: readonly number[];
+  /**
+   * Topics every article of this source gets; when omitted, the source's topics as stored, read
+   * in the write transaction (so a poll does not wait for the connection between parsing and
+   * storing, which would keep it from joining a transaction already under way).
+   */
+  sourceTopicIds?: readonly number[];
   articles: readonly ArticleInput[];
   /** Extra topics per article (category aliases, keywords), by article key. */
   extraTopicIds?: (article: ArticleInput) => readonly number[];
@@ -48,9 +53,78 @@ export function hashArticle(a: ArticleInput): string {
  * Stores one feed's articles in a single transaction, so a crash mid-poll leaves
  * no half-written feed. Identity is the article key across all sources: a known key
  * is updated in place when its content changed and linked to this source if new to it.
+ *
+ * On SQLite (one writer), feeds handed over in the same turn of the event loop, or while a
+ * transaction is running, are written together in one transaction, each whole within a
+ * savepoint of its own: a feed that fails rolls back alone, and a crash still leaves every feed
+ * either fully written or not at all. A commit costs about as much as storing a few hundred
+ * articles (the search index writes out its pending segment, the WAL its pages), so this takes
+ * much of it off a busy poll. PostgreSQL keeps one transaction per feed (its pool runs them
+ * side by side).
  */
 export async function storeArticles(db: Kysely<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
-  return db.transaction().execute((trx) => storeInTransaction(trx, input));
+  if (dialectOf(db) === 'postgres') return db.transaction().execute((trx) => storeInTransaction(trx, input));
+  let queue = writeQueues.get(db);
+  if (!queue) writeQueues.set(db, (queue = { waiting: [], running: false }));
+  const result = new Promise<StoreBatchResult>((resolve, reject) => queue.waiting.push({ input, resolve, reject }));
+  if (!queue.running) {
+    // Start on the next turn of the event loop, after the I/O callbacks of this one: feeds
+    // fetched and parsed meanwhile join the transaction (a transaction runs to its commit
+    // without yielding to I/O: better-sqlite3 is synchronous).
+    queue.running = true;
+    setImmediate(() => void drainWrites(db, queue));
+  }
+  return result;
+}
+
+/** At most this many feeds, and about this many articles, are written in one transaction. */
+const GROUP_FEEDS = 8;
+const GROUP_ARTICLES = 4_000;
+
+interface QueuedWrite {
+  input: StoreBatchInput;
+  resolve(result: StoreBatchResult): void;
+  reject(error: unknown): void;
+}
+
+const writeQueues = new WeakMap<Kysely<Database>, { waiting: QueuedWrite[]; running: boolean }>();
+
+async function drainWrites(db: Kysely<Database>, queue: { waiting: QueuedWrite[]; running: boolean }): Promise<void> {
+  queue.running = true;
+  while (queue.waiting.length > 0) {
+    let articles = 0;
+    let take = 0;
+    while (take < queue.waiting.length && take < GROUP_FEEDS && (take === 0 || articles + queue.waiting[take].input.articles.length <= GROUP_ARTICLES)) {
+      articles += queue.waiting[take++].input.articles.length;
+    }
+    const group = queue.waiting.splice(0, take);
+    const stored: [QueuedWrite, StoreBatchResult][] = [];
+    try {
+      await db.transaction().execute(async (trx) => {
+        if (group.length === 1) {
+          stored.push([group[0], await storeInTransaction(trx, group[0].input)]);
+          return;
+        }
+        for (const write of group) {
+          await sql`savepoint newsgate_feed`.execute(trx);
+          try {
+            const result = await storeInTransaction(trx, write.input);
+            await sql`release newsgate_feed`.execute(trx);
+            stored.push([write, result]);
+          } catch (error) {
+            await sql`rollback to newsgate_feed`.execute(trx);
+            await sql`release newsgate_feed`.execute(trx);
+            write.reject(error);
+          }
+        }
+      });
+      for (const [write, result] of stored) write.resolve(result);
+    } catch (error) {
+      // The transaction failed as a whole (commit, or a feed alone in it): none of it is stored.
+      for (const write of group) write.reject(error);
+    }
+  }
+  queue.running = false;
 }
 
 async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
@@ -72,9 +146,10 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     for (const row of rows) existing.set(row.key, row);
   }
 
+  const sourceTopicIds = input.sourceTopicIds ?? (await listTopicIdsBySource(trx, [sourceId])).get(sourceId) ?? [];
   const topicsFor = (article: ArticleInput): number[] => {
     const extra = input.extraTopicIds?.(article) ?? [];
-    return extra.length === 0 ? [...input.sourceTopicIds] : [...new Set([...input.sourceTopicIds, ...extra])];
+    return extra.length === 0 ? [...sourceTopicIds] : [...new Set([...sourceTopicIds, ...extra])];
   };
 
   // Existing articles: update changed ones, link them to this source and its topics.

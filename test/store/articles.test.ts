@@ -132,6 +132,27 @@ describe.skipIf(d.skip !== null)(`storeArticles [${d.dialect}]${d.skip ? ` (skip
     expect(counts).toEqual({ 'thoi-su': 40, 'kinh-doanh': 40, 'cong-nghe': 0 });
   });
 
+  it('stores feeds that arrive together whole or not at all, each on its own', async () => {
+    const { a, b } = await setup();
+    // On SQLite these three share one transaction; the second fails after its articles and
+    // stories are written (its topic links name a topic that does not exist).
+    const results = await Promise.allSettled([
+      storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1), article(2)], now: 1000 }),
+      storeArticles(store.db, { sourceId: b.id, sourceTopicIds: b.topics, articles: [article(10), article(11)], now: 1000, extraTopicIds: () => [999_999] }),
+      storeArticles(store.db, { sourceId: b.id, articles: [article(20)], now: 1000 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const titles = await store.db.selectFrom('articles').select('title').orderBy('title').execute();
+    expect(titles.map((r) => r.title)).toEqual(['Tin số 1', 'Tin số 2', 'Tin số 20']);
+    const stories = await store.db.selectFrom('stories').select('headline').orderBy('headline').execute();
+    expect(stories.map((r) => r.headline)).toEqual(['Tin số 1', 'Tin số 2', 'Tin số 20']);
+    // Read in the transaction when not given: source b's own topic.
+    const counts = Object.fromEntries((await listTopics(store.db)).map((t) => [t.slug, t.article_count]));
+    expect(counts).toEqual({ 'thoi-su': 2, 'kinh-doanh': 1, 'cong-nghe': 0 });
+    const sources = await store.db.selectFrom('sources').select(['slug', 'item_count']).orderBy('slug').execute();
+    expect(sources).toEqual([{ slug: 'a', item_count: 2 }, { slug: 'b', item_count: 1 }]);
+  });
+
   it('writes nothing when the batch fails midway', async () => {
     const { a } = await setup();
     const failing: StoryAssigner = {
