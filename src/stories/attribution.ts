@@ -19,6 +19,9 @@ const THEO_OUTLET = /(?:^|[\s.!?…"”’)\]])\(?\s*Theo\s+([^()\n.!?:;]{2,40}?
 /** "Nguồn: <Outlet>" / "Nguồn tin: <Outlet>". */
 const NGUON = /(?:^|[\s.!?…"”’)\]])\(?\s*Nguồn(?:\s+tin)?\s*:\s*([^\n()]{2,60}?)\s*\)?[\s.]*$/iu;
 
+/** The keyword NGUON needs, under the same flags. */
+const NGUON_WORD = /Nguồn/iu;
+
 /** First words that make "Theo X" a source of information, not a publication. */
 const NOT_OUTLET_START = new Set([
   'đó', 'đây', 'như', 'kế', 'dự', 'quy', 'luật', 'nghị', 'thông', 'kết', 'số', 'các', 'những', 'một', 'nhiều',
@@ -55,6 +58,9 @@ export function detectOriginalOutlet(contentText: string): string | null {
   if (!contentText) return null;
   const tail = lastSegment(normalizeDisplay(contentText));
   if (!tail) return null;
+  // Most texts carry no credit line: skip the three unanchored patterns (each tried at every
+  // position of the tail) unless one of their keywords is there at all.
+  if (!tail.includes('Theo') && !NGUON_WORD.test(tail)) return null;
   let m = THEO_AUTHOR_OUTLET.exec(tail);
   if (m) {
     const outlet = plausibleOutlet(m[2]);
