@@ -346,16 +346,7 @@ async function listTsTieredPage(db: Kysely<Database>, spec: ArticleFilterSpec & 
       .execute();
     for (const row of rows) hits.push({ id: Number(row.id), tier });
   }
-  if (hits.length === 0) return { rows: [], hasMore: false };
-  let query = k.selectFrom('articles as a').where('a.id', 'in', hits.map((h) => h.id));
-  query = options.columns === 'list' ? query.select(articleListColumns('a')) : query.selectAll('a');
-  const byId = new Map(((await query.execute()) as ArticleListRow[]).map((row) => [row.id, row]));
-  const rows: RankedArticleRow[] = [];
-  for (const hit of hits) {
-    const row = byId.get(hit.id);
-    if (row) rows.push({ ...row, rank: hit.tier });
-  }
-  return finishPage(rows, window);
+  return searchHitPage(db, hits, window, options, true);
 }
 
 /**
@@ -408,8 +399,13 @@ async function listFtsSearchPage(
       .execute();
     for (const row of rows) hits.push({ id: Number(row.id), tier });
   }
+  return searchHitPage(db, hits, window, options, ranked);
+}
+
+/** The page of a search from its hits (article id and tier, in read order): the article rows, ranked by tier when asked. */
+async function searchHitPage(db: Kysely<Database>, hits: readonly { id: number; tier: number }[], window: PageWindow, options: ArticleColumns, ranked: boolean): Promise<Page<RankedArticleRow>> {
   if (hits.length === 0) return { rows: [], hasMore: false };
-  let query = k.selectFrom('articles as a').where('a.id', 'in', hits.map((h) => h.id));
+  let query = (db as unknown as Kysely<any>).selectFrom('articles as a').where('a.id', 'in', hits.map((h) => h.id));
   query = options.columns === 'list' ? query.select(articleListColumns('a')) : query.selectAll('a');
   const byId = new Map(((await query.execute()) as ArticleListRow[]).map((row) => [row.id, row]));
   const rows: RankedArticleRow[] = [];
