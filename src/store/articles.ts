@@ -176,18 +176,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
       // Publishers fix typos and add images after the fact; keep the first publication time.
       await trx
         .updateTable('articles')
-        .set({
-          link: article.link,
-          title: article.title,
-          summary: article.summary,
-          content_html: article.contentHtml,
-          author: article.author,
-          image_url: article.imageUrl,
-          categories: JSON.stringify(article.categories),
-          original_outlet: input.originalOutlet?.(article) ?? null,
-          content_hash: hash,
-          updated_at: now,
-        })
+        .set({ ...articleText(article, input), content_hash: hash, updated_at: now })
         .where('id', '=', row.id)
         .execute();
       result.updated.push(row.id);
@@ -229,20 +218,13 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     const row: NewArticle = {
       id,
       key: article.key,
-      link: article.link,
       guid: article.guid,
-      title: article.title,
-      summary: article.summary,
-      content_html: article.contentHtml,
-      author: article.author,
-      image_url: article.imageUrl,
-      categories: JSON.stringify(article.categories),
+      ...articleText(article, input),
       published_at: publishedAt,
       fetched_at: now,
       updated_at: now,
       source_id: sourceId,
       story_id: storyId,
-      original_outlet: input.originalOutlet?.(article) ?? null,
       content_hash: hashArticle(article),
     };
     if (storyId === id) writes.start(row, { id, headline: article.title, article_count: 1, first_seen_at: publishedAt, last_seen_at: publishedAt });
@@ -337,6 +319,20 @@ async function reserveArticleIds(trx: Transaction<Database>, count: number): Pro
   const { rows } = await sql<{ last: number }>`select max(coalesce((select seq from sqlite_sequence where name = 'articles'), 0), coalesce((select max(id) from articles), 0)) as last`.execute(trx);
   const last = Number(rows[0].last);
   return Array.from({ length: count }, (_, i) => last + 1 + i);
+}
+
+/** The columns an article's text fills, on insert and on an update by its first source. */
+function articleText(article: ArticleInput, input: Pick<StoreBatchInput, 'originalOutlet'>) {
+  return {
+    link: article.link,
+    title: article.title,
+    summary: article.summary,
+    content_html: article.contentHtml,
+    author: article.author,
+    image_url: article.imageUrl,
+    categories: JSON.stringify(article.categories),
+    original_outlet: input.originalOutlet?.(article) ?? null,
+  };
 }
 
 /** Folds merged stories into the surviving one, keeping their ids resolvable as aliases. */
