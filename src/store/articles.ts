@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
-import { dialectOf } from './dialect.js';
+import { dialectOf, scalarMax, scalarMin } from './dialect.js';
 import { searchKeyFrom } from './search.js';
 import { listTopicIdsBySource } from './sources.js';
 import type { Database, NewArticle } from './types.js';
@@ -284,6 +284,7 @@ class StoryWrites {
   }
 
   async flush(trx: Transaction<Database>): Promise<void> {
+    const dialect = dialectOf(trx);
     // In id order, which is search-index key order too (see storeInTransaction).
     const rows = this.articles.splice(0).sort((a, b) => a.id! - b.id!);
     for (const chunk of chunks(rows)) await trx.insertInto('articles').values(chunk).execute();
@@ -294,8 +295,9 @@ class StoryWrites {
         .updateTable('stories')
         .set((eb) => ({
           article_count: eb('article_count', '+', delta.n),
-          first_seen_at: eb.fn('min', [eb.ref('first_seen_at'), eb.val(delta.first)]),
-          last_seen_at: eb.fn('max', [eb.ref('last_seen_at'), eb.val(delta.last)]),
+          // SQLite's scalar min()/max(); least()/greatest() on PostgreSQL.
+          first_seen_at: scalarMin(dialect, eb.ref('first_seen_at'), eb.val(delta.first)),
+          last_seen_at: scalarMax(dialect, eb.ref('last_seen_at'), eb.val(delta.last)),
         }))
         .where('id', '=', storyId)
         .execute();

@@ -91,9 +91,7 @@ describe.skipIf(d.skip !== null)(`storeArticles [${d.dialect}]${d.skip ? ` (skip
     expect(row.title).toBe('Tin số 1');
   });
 
-  // PostgreSQL: storeArticles' story writes still use SQLite-only SQL (scalar max/min, untyped CASE);
-  // src/store/articles.ts is being changed by other work right now and is made portable right after.
-  it.skipIf(d.dialect === 'postgres')('gives each article its own story by default and applies merges from a story assigner', async () => {
+  it('gives each article its own story by default and applies merges from a story assigner', async () => {
     const { a } = await setup();
     const first = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1), article(2)], now: 1000 });
     const stories = await store.db.selectFrom('stories').selectAll().orderBy('id').execute();
