@@ -1,4 +1,4 @@
-import { listDueSources, listSources } from '../store/sources.js';
+import { claimDueSources, listDueSources, listSources, releaseSourceLease, renewSourceLeases } from '../store/sources.js';
 import type { SourceRow } from '../store/types.js';
 import { pollSource, type IngestContext, type PollReport } from './pipeline.js';
 
@@ -27,11 +27,31 @@ export interface Scheduler {
 }
 
 /**
- * Wakes every tickMs, starts a poll for each due source not already being polled.
- * The limiter inside the context bounds global and per-host concurrency.
+ * Several instances polling one database (PostgreSQL, issue 7): each due source is claimed with
+ * a lease (src/store/sources.ts claimDueSources) so only one instance polls it; leases of polls
+ * still running are renewed every tick and given back when the poll has stored its next poll
+ * time, and a crashed instance's lapse after `leaseMs`, when the others take its sources over.
  */
-export function startScheduler(ctx: IngestContext, options: { tickMs?: number; onReport?: (report: PollReport) => void; onError?: (error: unknown) => void } = {}): Scheduler {
+export interface LeaseOptions {
+  /** This instance's name, unique among the instances (host, pid, a random part). */
+  owner: string;
+  /** How long a claim holds without renewal (default 2 minutes: a poll's timeout is 20 s). */
+  leaseMs?: number;
+  /** Most sources claimed and not yet finished at once (default 32). */
+  maxClaims?: number;
+}
+
+/**
+ * Wakes every tickMs, starts a poll for each due source not already being polled (with `lease`,
+ * for each due source this instance could claim). The limiter inside the context bounds global
+ * and per-host concurrency.
+ */
+export function startScheduler(
+  ctx: IngestContext,
+  options: { tickMs?: number; onReport?: (report: PollReport) => void; onError?: (error: unknown) => void; lease?: LeaseOptions } = {},
+): Scheduler {
   const tickMs = options.tickMs ?? 5_000;
+  const lease = options.lease ? { owner: options.lease.owner, leaseMs: options.lease.leaseMs ?? 120_000, maxClaims: options.lease.maxClaims ?? 32 } : null;
   const clock = ctx.now ?? Date.now;
   const controller = new AbortController();
   const running = new Map<number, Promise<void>>();
@@ -43,13 +63,29 @@ export function startScheduler(ctx: IngestContext, options: { tickMs?: number; o
   const tick = async () => {
     if (stopped) return;
     try {
-      const due = await listDueSources(ctx.db, clock());
+      const now = clock();
+      let due: SourceRow[];
+      if (lease) {
+        if (running.size > 0) await renewSourceLeases(ctx.db, { owner: lease.owner, ids: [...running.keys()], now, leaseMs: lease.leaseMs });
+        due = await claimDueSources(ctx.db, { owner: lease.owner, now, leaseMs: lease.leaseMs, limit: lease.maxClaims - running.size });
+      } else {
+        due = await listDueSources(ctx.db, now);
+      }
       for (const source of due) {
-        if (stopped || running.has(source.id)) continue;
+        if (running.has(source.id)) continue;
+        if (stopped) {
+          if (lease) await releaseSourceLease(ctx.db, { owner: lease.owner, id: source.id }).catch((error) => options.onError?.(error));
+          continue;
+        }
         const job = pollSource(pollCtx, source)
           .then((report) => options.onReport?.(report))
           .catch((error) => options.onError?.(error))
-          .finally(() => running.delete(source.id));
+          .finally(async () => {
+            // Given back once the poll stored the source's next poll time (or, cancelled by
+            // shutdown, left it due): another instance may take it from then on.
+            if (lease) await releaseSourceLease(ctx.db, { owner: lease.owner, id: source.id }).catch((error) => options.onError?.(error));
+            running.delete(source.id);
+          });
         running.set(source.id, job);
       }
       lastTick = clock();
