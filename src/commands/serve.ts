@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { hostname } from 'node:os';
 import { createApp } from '../app.js';
 import type { CliIo } from '../cli.js';
 import type { Config } from '../config/types.js';
@@ -29,8 +31,12 @@ export async function runServe(options: { config: Config; dbFile: string; port: 
   const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/`;
   logger.info({ url, db: redactUrl(options.dbFile), poll: options.poll, retentionDays: options.config.retentionDays }, `newsgate listening on ${url}`);
   // Poll reports are logged (per source) and counted by the app itself (app.ops.observePoll).
+  // PostgreSQL: other instances may poll the same database, so sources are claimed with leases
+  // (NEWSGATE_POLL_LEASE_SECONDS, default 120: longer than a poll's whole-request timeout).
+  const lease = postgres ? { owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, leaseMs: leaseSeconds(io.env) * 1000 } : undefined;
+  if (lease) logger.info({ owner: lease.owner, leaseMs: lease.leaseMs }, 'polling with leases (PostgreSQL: other instances may share the database)');
   const scheduler = options.poll
-    ? startScheduler(app.ingest, { onError: (error) => logger.error({ err: error, component: 'scheduler' }, 'scheduling pass failed') })
+    ? startScheduler(app.ingest, { lease, onError: (error) => logger.error({ err: error, component: 'scheduler' }, 'scheduling pass failed') })
     : null;
   app.ops.scheduler = scheduler ?? 'disabled';
   const retention = startRetentionTimer(app);
@@ -50,6 +56,11 @@ export async function runServe(options: { config: Config; dbFile: string; port: 
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await store.close();
   return 0;
+}
+
+function leaseSeconds(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.NEWSGATE_POLL_LEASE_SECONDS ?? 120);
+  return Number.isFinite(value) && value >= 1 ? value : 120;
 }
 
 function readSettings(env: NodeJS.ProcessEnv) {
