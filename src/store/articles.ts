@@ -59,8 +59,8 @@ export function hashArticle(a: ArticleInput): string {
  * savepoint of its own: a feed that fails rolls back alone, and a crash still leaves every feed
  * either fully written or not at all. A commit costs about as much as storing a few hundred
  * articles (the search index writes out its pending segment, the WAL its pages), so this takes
- * much of it off a busy poll. PostgreSQL keeps one transaction per feed (its pool runs them
- * side by side).
+ * much of it off a busy poll. PostgreSQL keeps one transaction per feed (within one process
+ * they run one at a time, see src/store/open.ts; other instances write alongside).
  */
 export async function storeArticles(db: Kysely<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
   if (dialectOf(db) === 'postgres') return db.transaction().execute((trx) => storeInTransaction(trx, input));
