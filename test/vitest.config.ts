@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { probePostgres } from './helpers/pg-probe.js';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -25,26 +25,6 @@ const POSTGRES_SUITES = [
   'test/output/curated.test.ts',
   'test/output/hostile.test.ts',
 ];
-
-async function probePostgres(): Promise<{ url: string } | { reason: string }> {
-  const urls = process.env.NEWSGATE_TEST_PG_URL
-    ? [process.env.NEWSGATE_TEST_PG_URL]
-    : ['postgres://postgres@127.0.0.1:5432/test', 'postgres://root@127.0.0.1:5432/test'];
-  const reasons: string[] = [];
-  for (const url of urls) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return { url };
-    } catch (error) {
-      reasons.push(`${url.replace(/:[^:@/]*@/, ':***@')}: ${(error as Error).message || (error as Error).name}`);
-    } finally {
-      await client.end().catch(() => {});
-    }
-  }
-  return { reason: `PostgreSQL is not reachable (${reasons.join('; ')})` };
-}
 
 export default defineConfig(async () => {
   const probe = await probePostgres();

@@ -315,19 +315,8 @@ export async function listArticleSearchPage(
 async function listTsTieredPage(db: Kysely<Database>, spec: ArticleFilterSpec & { search: SearchQuery }, window: PageWindow, options: ArticleColumns): Promise<Page<RankedArticleRow>> {
   const k = db as unknown as Kysely<any>;
   const expressions = tsRelevanceTiers(spec.search);
-  const backward = Boolean(window.backward);
-  const from = backward ? window.before : window.after;
-  const to = backward ? window.after : window.before;
-  const tierOf = (key: Keyset | null | undefined) => key?.rank ?? 0;
-  const tiers = expressions.map((_, i) => i);
-  if (backward) tiers.reverse();
-  const dir = backward ? 'asc' : 'desc';
-  const hits: { id: number; tier: number }[] = [];
-  for (const tier of tiers) {
-    const need = window.limit + 1 - hits.length;
-    if (need <= 0) break;
-    if (from && (backward ? tier > tierOf(from) : tier < tierOf(from))) continue;
-    if (to && (backward ? tier < tierOf(to) : tier > tierOf(to))) continue;
+  const dir = window.backward ? 'asc' : 'desc';
+  const hits = await readTiers(expressions.length, window, true, async (tier, need, from, to) => {
     const rows = await k
       .selectFrom(FTS)
       .select(`${FTS_ID} as id`)
@@ -336,17 +325,47 @@ async function listTsTieredPage(db: Kysely<Database>, spec: ArticleFilterSpec & 
           sql<SqlBool>`article_search.doc @@ ${expressions[tier]}::tsquery`,
           ...rangeConditions(eb, FTS_TIME, spec),
           ...spec.links.map((group, i) => linkExists(eb, group, FTS_ID, `t_l${i}`)),
-          ...(from && tierOf(from) === tier ? keysetConditions(eb, FTS_TIME, FTS_ID, backward ? { limit: 0, before: from } : { limit: 0, after: from }) : []),
-          ...(to && tierOf(to) === tier ? keysetConditions(eb, FTS_TIME, FTS_ID, backward ? { limit: 0, after: to } : { limit: 0, before: to }) : []),
+          ...(from ? keysetConditions(eb, FTS_TIME, FTS_ID, window.backward ? { limit: 0, before: from } : { limit: 0, after: from }) : []),
+          ...(to ? keysetConditions(eb, FTS_TIME, FTS_ID, window.backward ? { limit: 0, after: to } : { limit: 0, before: to }) : []),
         ]),
       )
       .orderBy(FTS_TIME, dir)
       .orderBy(FTS_ID, dir)
       .limit(need)
       .execute();
-    for (const row of rows) hits.push({ id: Number(row.id), tier });
-  }
+    return rows.map((row) => Number(row.id));
+  });
   return searchHitPage(db, hits, window, options, true);
+}
+
+/**
+ * Reads a search page tier by tier, in list order (reversed going backward): `readTier` gets the
+ * rows it may return, and the page's `from` key (and far `to` key) when they fall in that tier;
+ * tiers before `from` (or past `to`) are skipped. Without ranking there is one tier.
+ */
+async function readTiers(
+  count: number,
+  window: PageWindow,
+  ranked: boolean,
+  readTier: (tier: number, need: number, from: Keyset | null, to: Keyset | null) => Promise<number[]>,
+): Promise<{ id: number; tier: number }[]> {
+  const backward = Boolean(window.backward);
+  // `from`: the key the page continues from; `to`: the far bound when both after and before are given.
+  const from = (backward ? window.before : window.after) ?? null;
+  const to = (backward ? window.after : window.before) ?? null;
+  const tierOf = (key: Keyset) => (ranked ? (key.rank ?? 0) : 0);
+  const tiers = Array.from({ length: count }, (_, i) => i);
+  if (backward) tiers.reverse();
+  const hits: { id: number; tier: number }[] = [];
+  for (const tier of tiers) {
+    const need = window.limit + 1 - hits.length;
+    if (need <= 0) break;
+    if (from && (backward ? tier > tierOf(from) : tier < tierOf(from))) continue;
+    if (to && (backward ? tier < tierOf(to) : tier > tierOf(to))) continue;
+    const ids = await readTier(tier, need, from && tierOf(from) === tier ? from : null, to && tierOf(to) === tier ? to : null);
+    for (const id of ids) hits.push({ id, tier });
+  }
+  return hits;
 }
 
 /**
@@ -366,18 +385,7 @@ async function listFtsSearchPage(
   const ranked = order === 'relevance';
   const expressions = ranked ? relevanceTiers(spec.search) : [toMatchExpression(spec.search)];
   const backward = Boolean(window.backward);
-  // `from`: the key the page continues from; `to`: the far bound when both after and before are given.
-  const from = backward ? window.before : window.after;
-  const to = backward ? window.after : window.before;
-  const tierOf = (key: Keyset | null | undefined) => (ranked ? (key?.rank ?? 0) : 0);
-  const tiers = expressions.map((_, i) => i);
-  if (backward) tiers.reverse();
-  const hits: { id: number; tier: number }[] = [];
-  for (const tier of tiers) {
-    const need = window.limit + 1 - hits.length;
-    if (need <= 0) break;
-    if (from && (backward ? tier > tierOf(from) : tier < tierOf(from))) continue;
-    if (to && (backward ? tier < tierOf(to) : tier > tierOf(to))) continue;
+  const hits = await readTiers(expressions.length, window, ranked, async (tier, need, from, to) => {
     const rows = await k
       .selectFrom(FTS)
       .select('article_search.article_id as id')
@@ -390,15 +398,15 @@ async function listFtsSearchPage(
         ];
         if (spec.since !== null) conds.push(eb(rowid, '>=', searchKeyFrom(spec.since)));
         if (spec.until !== null) conds.push(eb(rowid, '<', searchKeyBefore(spec.until)));
-        if (from && tierOf(from) === tier) conds.push(eb(rowid, backward ? '>' : '<', searchKey(from.time, from.id)));
-        if (to && tierOf(to) === tier) conds.push(eb(rowid, backward ? '<' : '>', searchKey(to.time, to.id)));
+        if (from) conds.push(eb(rowid, backward ? '>' : '<', searchKey(from.time, from.id)));
+        if (to) conds.push(eb(rowid, backward ? '<' : '>', searchKey(to.time, to.id)));
         return eb.and(conds);
       })
       .orderBy(sql.ref(FTS_ID), backward ? 'asc' : 'desc')
       .limit(need)
       .execute();
-    for (const row of rows) hits.push({ id: Number(row.id), tier });
-  }
+    return rows.map((row) => Number(row.id));
+  });
   return searchHitPage(db, hits, window, options, ranked);
 }
 

@@ -8,6 +8,7 @@ import { openStore, type Store } from '../../src/store/database.js';
 import { dialectOf } from '../../src/store/dialect.js';
 import { openDatabase } from '../../src/store/open.js';
 import { syncConfig } from '../../src/store/sources.js';
+import { probePostgres } from './pg-probe.js';
 
 /**
  * The test matrix (as Kysely's own tests do it): suites that touch the store run once per
@@ -30,33 +31,7 @@ export interface DialectCase {
   openBare(): Promise<Store>;
 }
 
-const candidates = (): string[] =>
-  process.env.NEWSGATE_TEST_PG_URL
-    ? [process.env.NEWSGATE_TEST_PG_URL]
-    : ['postgres://postgres@127.0.0.1:5432/test', 'postgres://root@127.0.0.1:5432/test'];
-
-let probed: Promise<{ url: string } | { reason: string }> | null = null;
-
-/** The first PostgreSQL URL that answers, or why none does. */
-export function probePostgres(): Promise<{ url: string } | { reason: string }> {
-  probed ??= (async () => {
-    const reasons: string[] = [];
-    for (const url of candidates()) {
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-      try {
-        await client.connect();
-        await client.query('select 1');
-        return { url };
-      } catch (error) {
-        reasons.push(`${url.replace(/:[^:@/]*@/, ':***@')}: ${(error as Error).message || (error as Error).name}`);
-      } finally {
-        await client.end().catch(() => {});
-      }
-    }
-    return { reason: `PostgreSQL is not reachable (${reasons.join('; ')})` };
-  })();
-  return probed;
-}
+export { probePostgres };
 
 function withSearchPath(url: string, schema: string): string {
   const u = new URL(url);
