@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { claimDueSources, listDueSources, listSources, releaseSourceLease, renewSourceLeases } from '../store/sources.js';
 import type { SourceRow } from '../store/types.js';
 import { pollSource, type IngestContext, type PollReport } from './pipeline.js';
@@ -54,6 +55,9 @@ export function startScheduler(
   const lease = options.lease ? { owner: options.lease.owner, leaseMs: options.lease.leaseMs ?? 120_000, maxClaims: options.lease.maxClaims ?? 32 } : null;
   const clock = ctx.now ?? Date.now;
   const controller = new AbortController();
+  // Every poll in flight listens to this signal (and stops listening when done): dozens at once
+  // are normal, not the leak Node's default limit of 10 listeners warns about.
+  setMaxListeners(0, controller.signal);
   const running = new Map<number, Promise<void>>();
   let lastTick = clock();
   let stopped = false;
