@@ -22,7 +22,7 @@ export interface ConnectionArgs {
 }
 
 export function encodeCursor(kind: CursorKind, key: Keyset): string {
-  // A rank is a double: String() gives the shortest text that reads back as the same number.
+  // The rank is the search's relevance tier (a small integer).
   const text = kind === 'r' ? `r1:${key.rank ?? 0}:${key.time}:${key.id}` : `${kind}1:${key.time}:${key.id}`;
   return Buffer.from(text, 'utf8').toString('base64url');
 }

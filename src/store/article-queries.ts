@@ -38,7 +38,7 @@ export const noFilter: ArticleFilterSpec = { links: [], since: null, until: null
 export interface Keyset {
   time: number;
   id: number;
-  /** Search relevance (bm25, lower first) when the list is ordered by relevance. */
+  /** Search relevance tier (0 best: title phrase, title, anywhere) when the list is ordered by relevance. */
   rank?: number;
 }
 
@@ -85,7 +85,7 @@ const LINKS = {
 // Condition builders, shared by the page, count and subscription queries.
 
 /** since/until on a published_at column. */
-export function rangeConditions(eb: AnyEb, column: string, spec: Pick<ArticleFilterSpec, 'since' | 'until'>): Cond[] {
+function rangeConditions(eb: AnyEb, column: string, spec: Pick<ArticleFilterSpec, 'since' | 'until'>): Cond[] {
   const conds: Cond[] = [];
   if (spec.since !== null) conds.push(eb(column, '>=', spec.since));
   if (spec.until !== null) conds.push(eb(column, '<', spec.until));
@@ -109,7 +109,7 @@ export function keysetConditions(eb: AnyEb, timeColumn: string, idColumn: string
 }
 
 /** The article whose id is `articleIdRef` is linked to one of the group's topics/sources. */
-export function linkExists(eb: AnyEb, group: LinkGroup, articleIdRef: string, alias: string): Cond {
+function linkExists(eb: AnyEb, group: LinkGroup, articleIdRef: string, alias: string): Cond {
   const { table, column } = LINKS[group.kind];
   return eb.exists(
     eb
@@ -172,7 +172,7 @@ function linkArm(db: Kysely<Database>, kind: LinkGroup['kind'], id: number, spec
     .limit(window.limit + 1);
 }
 
-export function finishPage<T>(rows: T[], window: PageWindow): Page<T> {
+function finishPage<T>(rows: T[], window: PageWindow): Page<T> {
   const hasMore = rows.length > window.limit;
   const page = hasMore ? rows.slice(0, window.limit) : rows;
   if (window.backward) page.reverse();
@@ -258,9 +258,8 @@ async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window
  * - `relevance`: rank first (the tier: title phrase, title, anywhere; lower is better), then newest first; keys carry the rank.
  * - `recency`: newest first, like every other list; bm25 is not computed.
  *
- * Relevance keys are exact doubles, so pages stay disjoint; as new articles change the word
- * statistics, a rank can shift between two page reads, which may move a row across a page edge
- * (the same as any search engine's "search after" paging).
+ * A row's tier depends only on its own text, so relevance pages stay disjoint and stable while
+ * new articles arrive, like every other keyset page.
  */
 export type SearchOrder = 'relevance' | 'recency';
 

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { articleConditions, articleListColumns, keysetConditions, type ArticleColumns, type ArticleFilterSpec, type ArticleListRow, type Page, type PageWindow } from './article-queries.js';
+import { articleConditions, articleListColumns, isEmpty, keysetConditions, type ArticleColumns, type ArticleFilterSpec, type ArticleListRow, type Page, type PageWindow } from './article-queries.js';
 import { findTopicsByIds } from './catalog-queries.js';
 import { dialectOf, type Dialect } from './dialect.js';
 import { findSourcesByIds } from './sources.js';
@@ -14,10 +14,6 @@ type AnyEb = ExpressionBuilder<any, any>;
 
 function hasConditions(spec: ArticleFilterSpec): boolean {
   return spec.links.length > 0 || spec.since !== null || spec.until !== null || spec.search !== null;
-}
-
-function isEmpty(spec: ArticleFilterSpec): boolean {
-  return Boolean(spec.empty) || spec.links.some((g) => g.ids.length === 0) || (spec.since !== null && spec.until !== null && spec.since >= spec.until);
 }
 
 function storyConditions(dialect: Dialect, eb: AnyEb, spec: ArticleFilterSpec) {
