@@ -6,7 +6,7 @@ import type { Database, SourceRow } from '../store/types.js';
 import { decodeFeedBody } from './decode.js';
 import { FetchError } from './fetch-errors.js';
 import { fetchFeed, type FetchOptions } from './fetch.js';
-import type { Limiter } from './limiter.js';
+import { createLimiter, type Limiter } from './limiter.js';
 import { normalizeFeed } from './normalize.js';
 import { ParseError } from './parse-errors.js';
 import { parseFeed } from './parse.js';
@@ -68,75 +68,71 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
     newArticleIds: [],
   };
   let retryAfterMs: number | null = null;
-  let release: (() => void) | null = null;
   let publisherMinMinutes = source.publisher_min_minutes;
   let validators: { etag: string | null; last_modified: string | null } = { etag: source.etag, last_modified: source.last_modified };
   let feedTitle = source.feed_title;
   let siteUrl = source.site_url;
   // Polls past this point (fetching, or holding a fetched body until it is stored) are bounded
   // too: the store is slower than loopback or a fast CDN, and bodies would pile up in memory.
-  const releaseInFlight = await gate(ctx.db, 'in-flight', IN_FLIGHT).acquire();
-  try {
-    const response = await fetchFeed(source.url, {
-      ...ctx.fetch,
-      etag: source.etag,
-      lastModified: source.last_modified,
-      limiter: ctx.limiter,
-      signal: ctx.signal,
-      // Config files are written by the operator; anything added at run time could aim at the intranet.
-      blockPrivateAddresses: source.origin !== 'config' && !ctx.allowPrivateSources,
-    });
-    report.status = response.status;
-    if (response.maxAgeSeconds) publisherMinMinutes = Math.ceil(response.maxAgeSeconds / 60);
-    if (response.kind === 'not-modified') {
-      report.outcome = 'not-modified';
-      validators = { etag: response.etag ?? source.etag, last_modified: response.lastModified ?? source.last_modified };
-    } else {
-      // Writes are serialised on the one connection: without this gate every fetched feed would be
-      // parsed at once and wait for its turn with its whole tree in memory (hundreds of MB when
-      // many sources are polled together). Only the raw bodies wait; a few feeds are parsed ahead.
-      release = await gate(ctx.db, 'store', STORE_AHEAD).acquire();
-      const text = decodeFeedBody(response.body, response.contentType);
-      const feed = await parseFeed(text, { url: response.url, contentType: response.contentType });
-      const fetchedAt = clock();
-      const { articles } = normalizeFeed(feed, {
-        feedUrl: response.url,
-        feedBase: feed.base,
-        timezone: source.timezone,
-        fetchedAt: new Date(fetchedAt),
-        sourceSlug: source.slug,
+  await slots(ctx.db, 'in-flight', IN_FLIGHT).run('', async () => {
+    try {
+      const response = await fetchFeed(source.url, {
+        ...ctx.fetch,
+        etag: source.etag,
+        lastModified: source.last_modified,
+        limiter: ctx.limiter,
+        signal: ctx.signal,
+        // Config files are written by the operator; anything added at run time could aim at the intranet.
+        blockPrivateAddresses: source.origin !== 'config' && !ctx.allowPrivateSources,
       });
-      if (feed.ttlMinutes) publisherMinMinutes = Math.max(publisherMinMinutes ?? 0, feed.ttlMinutes);
-      feedTitle = feed.title ?? feedTitle;
-      siteUrl = source.origin === 'config' && source.site_url ? source.site_url : (feed.siteUrl ?? siteUrl);
-      report.fetched = articles.length;
-      const stored = await storeArticles(ctx.db, {
-        sourceId: source.id,
-        articles,
-        extraTopicIds: ctx.matchTopics,
-        originalOutlet: ctx.originalOutlet,
-        stories: ctx.stories,
-        now: fetchedAt,
-      });
-      report.new = stored.inserted.length;
-      report.updated = stored.updated.length;
-      report.unchanged = stored.unchanged;
-      report.newArticleIds = stored.inserted;
-      release();
-      release = null;
-      // Only remember validators once the body is safely stored, or a crash would skip it forever.
-      validators = { etag: response.etag, last_modified: response.lastModified };
+      report.status = response.status;
+      if (response.maxAgeSeconds) publisherMinMinutes = Math.ceil(response.maxAgeSeconds / 60);
+      if (response.kind === 'not-modified') {
+        report.outcome = 'not-modified';
+        validators = { etag: response.etag ?? source.etag, last_modified: response.lastModified ?? source.last_modified };
+      } else {
+        // Writes are serialised on the one connection: without these slots every fetched feed would be
+        // parsed at once and wait for its turn with its whole tree in memory (hundreds of MB when
+        // many sources are polled together). Only the raw bodies wait; a few feeds are parsed ahead.
+        await slots(ctx.db, 'store', STORE_AHEAD).run('', async () => {
+          const text = decodeFeedBody(response.body, response.contentType);
+          const feed = await parseFeed(text, { url: response.url, contentType: response.contentType });
+          const fetchedAt = clock();
+          const { articles } = normalizeFeed(feed, {
+            feedUrl: response.url,
+            feedBase: feed.base,
+            timezone: source.timezone,
+            fetchedAt: new Date(fetchedAt),
+            sourceSlug: source.slug,
+        });
+        if (feed.ttlMinutes) publisherMinMinutes = Math.max(publisherMinMinutes ?? 0, feed.ttlMinutes);
+        feedTitle = feed.title ?? feedTitle;
+        siteUrl = source.origin === 'config' && source.site_url ? source.site_url : (feed.siteUrl ?? siteUrl);
+        report.fetched = articles.length;
+        const stored = await storeArticles(ctx.db, {
+          sourceId: source.id,
+          articles,
+          extraTopicIds: ctx.matchTopics,
+          originalOutlet: ctx.originalOutlet,
+          stories: ctx.stories,
+          now: fetchedAt,
+        });
+        report.new = stored.inserted.length;
+        report.updated = stored.updated.length;
+        report.unchanged = stored.unchanged;
+        report.newArticleIds = stored.inserted;
+        });
+        // Only remember validators once the body is safely stored, or a crash would skip it forever.
+        validators = { etag: response.etag, last_modified: response.lastModified };
+      }
+    } catch (error) {
+      const classified = classifyError(error);
+      report.outcome = classified.outcome;
+      report.error = classified.message;
+      report.status = classified.status ?? report.status;
+      retryAfterMs = classified.retryAfterMs ?? null;
     }
-  } catch (error) {
-    release?.();
-    release = null;
-    const classified = classifyError(error);
-    report.outcome = classified.outcome;
-    report.error = classified.message;
-    report.status = classified.status ?? report.status;
-    retryAfterMs = classified.retryAfterMs ?? null;
-  }
-  releaseInFlight();
+  });
   const finished = clock();
   report.durationMs = finished - started;
   // A poll cut short by shutdown says nothing about the source: keep its health and schedule
@@ -172,46 +168,15 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
 const STORE_AHEAD = 4;
 /** Polls between the start of their fetch and the end of their store, per database. */
 const IN_FLIGHT = 16;
-const gates = new WeakMap<object, Map<string, Gate>>();
+const slotsByDb = new WeakMap<object, Map<string, Limiter>>();
 
-interface Gate {
-  acquire(): Promise<() => void>;
-}
-
-function gate(db: object, name: string, size: number): Gate {
-  let byName = gates.get(db);
-  if (!byName) gates.set(db, (byName = new Map()));
-  let gate = byName.get(name);
-  if (!gate) {
-    let free = size;
-    const waiting: (() => void)[] = [];
-    const release = () => {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    };
-    gate = {
-      acquire: () => {
-        if (free > 0) {
-          free--;
-          return Promise.resolve(once(release));
-        }
-        return new Promise((resolve) => waiting.push(() => resolve(once(release))));
-      },
-    };
-    byName.set(name, gate);
-  }
-  return gate;
-}
-
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) {
-      done = true;
-      fn();
-    }
-  };
+/** A per-database pool of `size` slots (the fetch limiter with a single host). */
+function slots(db: object, name: string, size: number): Limiter {
+  let byName = slotsByDb.get(db);
+  if (!byName) slotsByDb.set(db, (byName = new Map()));
+  let limiter = byName.get(name);
+  if (!limiter) byName.set(name, (limiter = createLimiter({ global: size, perHost: size })));
+  return limiter;
 }
 
 export function classifyError(error: unknown): { outcome: PollOutcome; message: string; status?: number; retryAfterMs?: number } {
