@@ -18,9 +18,8 @@ export async function runServe(options: { config: Config; dbFile: string; port: 
   // PostgreSQL: never migrated here (openDatabase checks the schema and says to run `newsgate migrate`).
   const store = await openDatabase(options.dbFile);
   const postgres = isPostgresUrl(options.dbFile);
-  // The GraphQL response cache tells fresh from stale by SQLite's data_version, which sees every
-  // writer of the file; on PostgreSQL other instances write too and nothing here would see it.
-  const app = await createApp(options.config, store, { ...readSettings(io.env), logger, ...(postgres ? { responseCache: false as const } : {}) });
+  // (createApp leaves the GraphQL response cache off on PostgreSQL: see src/app.ts.)
+  const app = await createApp(options.config, store, { ...readSettings(io.env), logger });
   const server = createServer(app.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,9 +1,8 @@
 import { Kysely, Migrator, PostgresDialect, sql, type KyselyConfig, type TransactionBuilder } from 'kysely';
 import pg from 'pg';
-import { openStore, StoreError, type Store } from './database.js';
+import { migrateStore, openStore, StoreError, type Store } from './database.js';
 import { dialectOf, isPostgresUrl, redactUrl } from './dialect.js';
 import { latestMigration, migrationProvider } from './migrations/index.js';
-import { migrateStore } from './database.js';
 import { lastAppliedMigration } from './stats.js';
 import type { Database } from './types.js';
 
