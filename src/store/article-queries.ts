@@ -256,7 +256,7 @@ async function articlePage(db: Kysely<Database>, spec: ArticleFilterSpec, window
  * search costs what its matches cost, however rare or common they are.
  *
  * - `relevance`: rank first (the tier: title phrase, title, anywhere; lower is better), then newest first; keys carry the rank.
- * - `recency`: newest first, like every other list; bm25 is not computed.
+ * - `recency`: newest first, like every other list (one tier).
  *
  * A row's tier depends only on its own text, so relevance pages stay disjoint and stable while
  * new articles arrive, like every other keyset page.
