@@ -87,6 +87,18 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
       ops.observePoll(report);
     },
   };
+  if (store.listen) {
+    // PostgreSQL: other instances' stored articles reach this one's subscriptions and feed
+    // caches as if polled here (src/store/notify.ts). After a lost connection every cache is
+    // dropped, since what was stored meanwhile is unknown.
+    const tell = (report: PollReport) => {
+      for (const listener of listeners) listener(report);
+    };
+    await store.listen((notice) => tell(noticeReport(notice.sourceId, notice.newArticleIds, notice.updated)), {
+      onGap: () => tell(noticeReport(0, [], 1)),
+      onError: (error) => settings.logger?.warn({ err: error, component: 'notify' }, 'notification connection lost; reconnecting'),
+    });
+  }
   const app: App = {
     config,
     store,
@@ -103,6 +115,12 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
   };
   app.yoga = createGraphQLServer(app, { responseCache: responseCache ?? undefined, plugins: [ops.graphqlPlugin], ...(settings.logger ? { logging: yogaLogger(settings.logger) } : {}) });
   return app;
+}
+
+/** What another instance's notice looks like to this one's listeners: a poll that stored it. */
+function noticeReport(sourceId: number, newArticleIds: number[], updated: number): PollReport {
+  const n = newArticleIds.length;
+  return { source: '', sourceId, outcome: 'ok', status: null, fetched: n, new: n, updated, unchanged: 0, error: null, durationMs: 0, newArticleIds };
 }
 
 /** Syndicated copies credit the outlet at the end of the body ("Theo … (VietNamNet)"). */

@@ -28,7 +28,8 @@ export interface FeedCacheOptions {
 }
 
 export interface StoredChange {
-  sourceId: number;
+  /** The source whose articles changed; `all` when unknown (notices missed while disconnected). */
+  sourceId: number | 'all';
   /** Topics of the stored articles; `all` when unknown (updates of unknown articles). */
   topicIds: ReadonlySet<number> | 'all';
 }
@@ -88,6 +89,7 @@ export class FeedCache {
       const { deps } = entry;
       const hit =
         deps.all ||
+        change.sourceId === 'all' ||
         deps.sourceIds.includes(change.sourceId) ||
         (deps.topicIds.length > 0 && (change.topicIds === 'all' || deps.topicIds.some((t) => (change.topicIds as ReadonlySet<number>).has(t))));
       if (hit) {

@@ -79,7 +79,7 @@ export class FeedOutput {
     options: FeedCacheOptions = {},
   ) {
     this.cache = new FeedCache(options);
-    this.reader = { db: app.store.db };
+    this.reader = { db: app.store.reader ?? app.store.db };
     this.unsubscribe = app.onStored((report) => this.onStored(report.sourceId, report.newArticleIds, report.updated));
   }
 
@@ -103,6 +103,11 @@ export class FeedOutput {
   onStored(sourceId: number, newArticleIds: readonly number[], updated: number): void {
     this.generation++;
     let topicIds: Set<number> | 'all';
+    if (sourceId === 0) {
+      // Not a source's poll: another instance's changes went unheard (src/app.ts).
+      this.cache.invalidate({ sourceId: 'all', topicIds: 'all' });
+      return;
+    }
     if (updated > 0) {
       topicIds = 'all';
     } else {

@@ -3,12 +3,18 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { dialectOf, scalarMax, scalarMin } from './dialect.js';
 import { searchKeyFrom } from './search.js';
+import { notifyStored, originOf } from './notify.js';
 import { listTopicIdsBySource } from './sources.js';
 import type { Database, NewArticle } from './types.js';
 
 /** Decides which story a newly stored article belongs to; the default makes each article its own story. */
 export interface StoryAssigner {
   assign(doc: { id: number; title: string; summary: string | null; publishedAt: Date }): { storyId: number; merged: number[] };
+  /**
+   * PostgreSQL: called under the story lock before new articles are assigned, to learn what other
+   * gateway instances stored since (see storeInTransaction).
+   */
+  catchUp?(trx: Transaction<Database>): Promise<void>;
 }
 
 export const singletonStories: StoryAssigner = {
@@ -63,7 +69,16 @@ export function hashArticle(a: ArticleInput): string {
  * they run one at a time, see src/store/open.ts; other instances write alongside).
  */
 export async function storeArticles(db: Kysely<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
-  if (dialectOf(db) === 'postgres') return db.transaction().execute((trx) => storeInTransaction(trx, input));
+  if (dialectOf(db) === 'postgres') {
+    const origin = originOf(db);
+    return db.transaction().execute(async (trx) => {
+      const result = await storeInTransaction(trx, input);
+      if (result.inserted.length > 0 || result.updated.length > 0) {
+        await notifyStored(trx, origin, { sourceId: input.sourceId, newArticleIds: result.inserted, updated: result.updated.length });
+      }
+      return result;
+    });
+  }
   let queue = writeQueues.get(db);
   if (!queue) writeQueues.set(db, (queue = { waiting: [], running: false }));
   const result = new Promise<StoreBatchResult>((resolve, reject) => queue.waiting.push({ input, resolve, reject }));
@@ -144,6 +159,22 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   for (const chunk of chunks(keys)) {
     const rows = await trx.selectFrom('articles').select(['id', 'key', 'content_hash', 'published_at', 'source_id']).where('key', 'in', chunk).execute();
     for (const row of rows) existing.set(row.key, row);
+  }
+
+  if (dialectOf(trx) === 'postgres' && keys.some((key) => !existing.has(key))) {
+    // Other gateway instances write the same database. New articles are stored under one
+    // transaction-scoped advisory lock, held to the commit: the keys still missing are read
+    // again once it is ours (an instance that stored the same URL meanwhile has committed, so
+    // its article is linked, not inserted twice — the unique key and ON CONFLICT below back
+    // this up), and the story index learns what the others stored before it assigns stories,
+    // so related articles arriving at two instances at once still land in one story. Ids are
+    // taken under the lock too, so they follow commit order (what catchUp relies on).
+    await sql`select pg_advisory_xact_lock(${STORY_LOCK})`.execute(trx);
+    for (const chunk of chunks(keys.filter((key) => !existing.has(key)))) {
+      const rows = await trx.selectFrom('articles').select(['id', 'key', 'content_hash', 'published_at', 'source_id']).where('key', 'in', chunk).execute();
+      for (const row of rows) existing.set(row.key, row);
+    }
+    await input.stories?.catchUp?.(trx);
   }
 
   const sourceTopicIds = input.sourceTopicIds ?? (await listTopicIdsBySource(trx, [sourceId])).get(sourceId) ?? [];
@@ -238,7 +269,9 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
 
   const perTopic = new Map<number, number>();
   for (const link of topicLinks) perTopic.set(link.topic_id, (perTopic.get(link.topic_id) ?? 0) + 1);
-  for (const [topicId, count] of perTopic) {
+  // In id order: concurrent transactions (other instances) then take the rows' locks in one
+  // order and cannot deadlock on them.
+  for (const [topicId, count] of [...perTopic].sort((a, b) => a[0] - b[0])) {
     await trx.updateTable('topics').set((eb) => ({ article_count: eb('article_count', '+', count) })).where('id', '=', topicId).execute();
   }
   if (sourceLinks.length > 0) {
@@ -287,10 +320,19 @@ class StoryWrites {
     const dialect = dialectOf(trx);
     // In id order, which is search-index key order too (see storeInTransaction).
     const rows = this.articles.splice(0).sort((a, b) => a.id! - b.id!);
-    for (const chunk of chunks(rows)) await trx.insertInto('articles').values(chunk).execute();
+    if (dialect === 'postgres') {
+      await this.followMerges(trx, rows);
+      for (const chunk of chunks(rows)) {
+        const stored = await trx.insertInto('articles').values(chunk).onConflict((oc) => oc.column('key').doNothing()).returning('id').execute();
+        // Only a writer outside the story lock can get here (see storeInTransaction).
+        if (stored.length !== chunk.length) throw new StoreConflictError('an article of this feed was stored concurrently by another writer; the feed is stored on its next poll');
+      }
+    } else {
+      for (const chunk of chunks(rows)) await trx.insertInto('articles').values(chunk).execute();
+    }
     for (const chunk of chunks([...this.pending.values()].sort((a, b) => a.id - b.id))) await trx.insertInto('stories').values(chunk).execute();
     this.pending.clear();
-    for (const [storyId, delta] of this.deltas) {
+    for (const [storyId, delta] of [...this.deltas].sort((a, b) => a[0] - b[0])) {
       await trx
         .updateTable('stories')
         .set((eb) => ({
@@ -304,6 +346,43 @@ class StoryWrites {
     }
     this.deltas.clear();
   }
+
+  /**
+   * PostgreSQL: another instance may have merged a story this one still knows by its old id;
+   * articles joining it follow the merge (story_aliases) to the story that survived.
+   */
+  private async followMerges(trx: Transaction<Database>, rows: NewArticle[]): Promise<void> {
+    const ids = [...this.deltas.keys()];
+    if (ids.length === 0) return;
+    const moved = new Map<number, number>();
+    for (const chunk of chunks(ids)) {
+      for (const alias of await trx.selectFrom('story_aliases').select(['alias_id', 'story_id']).where('alias_id', 'in', chunk).execute()) {
+        moved.set(alias.alias_id, alias.story_id);
+      }
+    }
+    if (moved.size === 0) return;
+    for (const row of rows) row.story_id = moved.get(row.story_id!) ?? row.story_id;
+    for (const [from, to] of moved) {
+      const delta = this.deltas.get(from)!;
+      this.deltas.delete(from);
+      const into = this.deltas.get(to);
+      if (into) {
+        into.n += delta.n;
+        into.first = Math.min(into.first, delta.first);
+        into.last = Math.max(into.last, delta.last);
+      } else {
+        this.deltas.set(to, delta);
+      }
+    }
+  }
+}
+
+/** The advisory lock new articles are stored under on PostgreSQL ("news" in ASCII). */
+const STORY_LOCK = 0x6e657773;
+
+/** A write lost a race with a writer outside newsgate's locking; nothing of the feed was stored. */
+export class StoreConflictError extends Error {
+  override name = 'StoreConflictError';
 }
 
 /**

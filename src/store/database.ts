@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { toSearchText } from '../text/search-query.js';
 import { migrationProvider } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
+import type { ListenOptions, StoredNotice } from './notify.js';
 import type { Database } from './types.js';
 
 export interface Store {
@@ -12,6 +13,10 @@ export interface Store {
   /** The raw handle, for what Kysely has no words for: online backup, file size. */
   sqlite: SQLite.Database;
   file: string;
+  /** PostgreSQL with DATABASE_READ_URL: the pool queries read from (a replica); writes stay on `db`. */
+  reader?: Kysely<Database>;
+  /** PostgreSQL: hear about articles other instances store (src/store/notify.ts); closed with the store. */
+  listen?(onNotice: (notice: StoredNotice) => void, options?: ListenOptions): Promise<void>;
   close(): Promise<void>;
 }
 

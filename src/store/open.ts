@@ -3,6 +3,7 @@ import pg from 'pg';
 import { migrateStore, openStore, StoreError, type Store } from './database.js';
 import { dialectOf, isPostgresUrl, redactUrl } from './dialect.js';
 import { latestMigration, migrationProvider } from './migrations/index.js';
+import { createOrigin, listenStored, type NoticeListener } from './notify.js';
 import { lastAppliedMigration } from './stats.js';
 import type { Database } from './types.js';
 
@@ -27,16 +28,21 @@ export interface OpenOptions {
   poolSize?: number;
   /** PostgreSQL: Kysely's query log hook (tests count statements with it). */
   log?: KyselyConfig['log'];
+  /** PostgreSQL: a read replica's URL (DATABASE_READ_URL); API and feed queries read there, writes go to `target`. */
+  readUrl?: string;
 }
 
 export async function openDatabase(target: string, options: OpenOptions = {}): Promise<Store> {
   if (!isPostgresUrl(target)) return openStore(sqliteFile(target), { migrate: options.migrate });
+  if (options.readUrl && !isPostgresUrl(options.readUrl)) throw new StoreError(`the read database URL must be a postgres:// URL, got ${redactUrl(options.readUrl)}`);
   const store = openPostgres(target, options);
-  try {
-    await store.db.selectNoFrom(sql<number>`1`.as('one')).execute();
-  } catch (error) {
-    await store.close();
-    throw new StoreError(`cannot connect to ${redactUrl(target)}: ${(error as Error).message}`);
+  for (const [db, url] of [[store.db, target], ...(store.reader ? [[store.reader, options.readUrl!] as const] : [])] as const) {
+    try {
+      await db.selectNoFrom(sql<number>`1`.as('one')).execute();
+    } catch (error) {
+      await store.close();
+      throw new StoreError(`cannot connect to ${redactUrl(url)}: ${(error as Error).message}`);
+    }
   }
   if (options.migrate === true) {
     try {
@@ -99,17 +105,31 @@ const types = {
 };
 
 /** A PostgreSQL Store: `db` on a pg pool; the SQLite raw handle is not available. */
-export function openPostgres(url: string, options: Pick<OpenOptions, 'poolSize' | 'log'> = {}): Store {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
-  // An idle client losing its server (restart, failover) must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
-  const db = new SerialWriteKysely<Database>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
+export function openPostgres(url: string, options: Pick<OpenOptions, 'poolSize' | 'log' | 'readUrl'> = {}): Store {
+  const pool = (connectionString: string) => {
+    const created = new pg.Pool({ connectionString, max: options.poolSize ?? 10, types });
+    // An idle client losing its server (restart, failover) must not crash the process; the pool replaces it.
+    created.on('error', () => {});
+    return new PostgresDialect({ pool: created });
+  };
+  const log = options.log ? { log: options.log } : {};
+  const db = new SerialWriteKysely<Database>({ dialect: pool(url), ...log });
+  const reader = options.readUrl ? new Kysely<Database>({ dialect: pool(options.readUrl), ...log }) : undefined;
+  const origin = createOrigin(db);
+  const listeners: NoticeListener[] = [];
   return {
     db,
+    reader,
     sqlite: sqliteOnly(),
     // No file: readiness and size probes of the file are skipped; the read connection is the pool.
     file: '',
+    // Notices come from the primary: NOTIFY is not replicated to standbys.
+    listen: async (onNotice, listenOptions) => {
+      listeners.push(await listenStored(url, origin, onNotice, listenOptions));
+    },
     close: async () => {
+      await Promise.all(listeners.splice(0).map((listener) => listener.close()));
+      await reader?.destroy();
       await db.destroy();
     },
   };
@@ -121,9 +141,8 @@ export function openPostgres(url: string, options: Pick<OpenOptions, 'poolSize' 
  * keys exist, then inserts the others, and bumps topic counters in feed order; two of them
  * running at once on a pool fail on the articles' unique key or deadlock on the counters. Queries
  * outside transactions (every API read) still run in parallel on the pool. The queue is taken
- * before a connection is, so waiting writers hold no connection. Across instances this is not
- * enough: that is issue 7's next step (ON CONFLICT upserts, ordered counter updates, advisory
- * locks around story clustering).
+ * before a connection is, so waiting writers hold no connection. Across instances, storeArticles
+ * stores new articles under an advisory lock and updates counters in id order (src/store/articles.ts).
  */
 class SerialWriteKysely<DB> extends Kysely<DB> {
   #tail: Promise<unknown> = Promise.resolve();

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StoryAssigner } from '../store/articles.js';
-import { listClusterSeed } from '../store/cluster-seed.js';
+import { listArticlesAfter, listClusterSeed, maxArticleId, type SeedArticle } from '../store/cluster-seed.js';
 import type { Database } from '../store/types.js';
 import { createClusterer, type ClusterOptions } from './cluster.js';
 
@@ -20,13 +20,24 @@ export async function createStoryAssigner(db: Kysely<Database>, options: Partial
   const clusterer = createClusterer(options);
   const windowHours = options.windowHours ?? 72;
   const since = (options.now ?? Date.now()) - windowHours * 3_600_000;
-  for (const row of await listClusterSeed(db, since, options.seedLimit ?? SEED_LIMIT)) {
-    clusterer.seed({ id: row.id, title: row.title, summary: row.summary, publishedAt: new Date(row.published_at) }, row.story_id);
-  }
+  const limit = options.seedLimit ?? SEED_LIMIT;
+  // The largest id this index has seen: what other instances store later is read by catchUp.
+  let seen = await maxArticleId(db);
+  const seed = (row: SeedArticle) => clusterer.seed({ id: row.id, title: row.title, summary: row.summary, publishedAt: new Date(row.published_at) }, row.story_id);
+  for (const row of await listClusterSeed(db, since, limit, seen)) seed(row);
   return {
     assign(doc) {
       const { storyId, merged } = clusterer.assign(doc);
+      if (doc.id > seen) seen = doc.id;
       return { storyId, merged };
+    },
+    async catchUp(trx) {
+      // Under the story lock (src/store/articles.ts), ids are taken in commit order, so every
+      // article another instance stored since is above `seen`.
+      for (const row of await listArticlesAfter(trx, seen, limit)) {
+        seed(row);
+        if (row.id > seen) seen = row.id;
+      }
     },
   };
 }

@@ -113,8 +113,9 @@ export interface Clusterer {
   /** Decide the story of a new article and index it. */
   assign(doc: ClusterDoc): AssignResult;
   /**
-   * Index an article whose story is already known (warm start from the store,
-   * oldest first, before any `assign`). Counts towards document frequencies.
+   * Index an article whose story is already decided: the warm start from the store (oldest
+   * first), or an article another gateway instance stored (PostgreSQL). It joins the story of
+   * that id while the story has members in the window. Counts towards document frequencies.
    */
   seed(doc: ClusterDoc, storyId: number): void;
   /** Articles currently inside the candidate window. */
@@ -334,6 +335,8 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
   let winHead = 0;
   let maxT = -Infinity;
   const byTitle = new Map<string, DocEntry[]>();
+  /** Stories with members in the window, by id: what `seed` joins. */
+  const live = new Map<number, Story>();
 
   function evictOld(): void {
     const cutoff = maxT - windowMs;
@@ -355,6 +358,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     freeSlots.push(slot);
     d.slot = -1;
     removeMember(d.story, d);
+    if (d.story.members.size === 0 && live.get(d.story.id) === d.story) live.delete(d.story.id);
     const same = byTitle.get(d.titleKey);
     if (same) {
       const j = same.indexOf(d);
@@ -367,6 +371,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     d.slot = allocSlot(d);
     for (let i = 0; i < d.post.length; i++) store.push(d.post[i], d.slot, d.postW[i]);
     addMember(d.story, d);
+    live.set(d.story.id, d.story);
     const same = byTitle.get(d.titleKey);
     if (same) same.push(d);
     else byTitle.set(d.titleKey, [d]);
@@ -653,6 +658,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
    */
   function mergeInto(keep: Story, gone: Story): Story {
     const id = keep.id;
+    live.delete(gone.id);
     const firstAt = Math.min(keep.firstAt, gone.firstAt);
     const [big, small] = keep.members.size >= gone.members.size ? [keep, gone] : [gone, keep];
     for (const m of small.members) addMember(big, m);
@@ -660,6 +666,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     small.sigs.clear();
     big.id = id;
     big.firstAt = firstAt;
+    live.set(id, big);
     return big;
   }
 
@@ -689,7 +696,6 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     return entry;
   }
 
-  const seeded = new Map<number, Story>();
 
   /** Evict what the article's time pushes out of the window (before its features are counted). */
   function advanceClock(doc: ClusterDoc): void {
@@ -703,7 +709,6 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   return {
     assign(doc: ClusterDoc): AssignResult {
-      if (seeded.size > 0) seeded.clear(); // warm start is over
       advanceClock(doc);
       const late = doc.publishedAt.getTime() < maxT - windowMs;
       // Backfill (a feed's first poll lists weeks of items, newest first): an article more than
@@ -749,12 +754,9 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     seed(doc: ClusterDoc, storyId: number): void {
       advanceClock(doc);
       const f = extractFeatures(doc.title, doc.summary, opt.features);
-      let story = seeded.get(storyId);
       const entry = makeEntry(doc, f, null);
-      if (!story) {
-        story = newStory(storyId, entry.t);
-        seeded.set(storyId, story);
-      } else if (entry.t < story.firstAt) story.firstAt = entry.t;
+      const story = live.get(storyId) ?? newStory(storyId, entry.t);
+      if (entry.t < story.firstAt) story.firstAt = entry.t;
       entry.story = story;
       index(entry);
     },

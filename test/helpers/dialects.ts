@@ -138,7 +138,7 @@ export function dialectAppSettings(store: Store): { responseCache?: false } {
  * sharing it. A SQLite file in a temp directory, or a PostgreSQL schema. close() closes them all
  * and removes the database.
  */
-export async function openSharedStores(dialect: TestDialect, n: number, config?: Config): Promise<{ stores: Store[]; close(): Promise<void> }> {
+export async function openSharedStores(dialect: TestDialect, n: number, config?: Config): Promise<{ stores: Store[]; target: string; close(): Promise<void> }> {
   let target: string;
   let drop: () => Promise<void>;
   if (dialect === 'postgres') {
@@ -158,6 +158,7 @@ export async function openSharedStores(dialect: TestDialect, n: number, config?:
   for (let i = 1; i < n; i++) stores.push(await openDatabase(target));
   return {
     stores,
+    target,
     close: async () => {
       for (const store of stores) await store.close();
       await drop();

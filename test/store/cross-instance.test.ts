@@ -1,0 +1,140 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArticleInput } from '../../src/model/article.js';
+import { storeArticles } from '../../src/store/articles.js';
+import type { Store } from '../../src/store/database.js';
+import { parseNotice, type StoredNotice } from '../../src/store/notify.js';
+import { findSourceBySlug } from '../../src/store/sources.js';
+import { createStoryAssigner } from '../../src/stories/assigner.js';
+import { makeConfig } from '../helpers/config.js';
+import { openSharedStores, testDialects } from '../helpers/dialects.js';
+
+/**
+ * Issue 7: two gateway instances (two stores, each with its own pool, story index and
+ * notification origin) writing one PostgreSQL database at the same moment. Each round the two
+ * store feeds that share URLs and report the same events in other words; both transactions
+ * run concurrently on the server.
+ */
+const pgCase = (await testDialects()).find((d) => d.dialect === 'postgres')!;
+
+const config = makeConfig({
+  sources: [
+    { slug: 'a', url: 'https://a.vn/rss', name: 'A', topics: ['thoi-su'] },
+    { slug: 'b', url: 'https://b.vn/rss', name: 'B', topics: ['kinh-doanh'] },
+  ],
+});
+
+const T = Date.UTC(2026, 10, 20, 1, 0);
+const item = (link: string, title: string, minutes: number): ArticleInput => ({
+  key: link,
+  link,
+  guid: null,
+  title,
+  summary: null,
+  contentHtml: null,
+  author: null,
+  imageUrl: null,
+  categories: [],
+  publishedAt: new Date(T + minutes * 60_000),
+});
+
+/** Same events in two outlets' words (they group in one story: test/stories covers the clusterer). */
+const EVENTS: [string, string][] = [
+  ['Khánh thành cầu Rạch Miễu 2 nối Tiền Giang và Bến Tre', 'Cầu Rạch Miễu 2 nối Tiền Giang với Bến Tre chính thức khánh thành'],
+  ['Cháy chung cư mini ở quận Thanh Xuân, nhiều người mắc kẹt', 'Hà Nội: Cảnh sát giải cứu 20 người trong vụ cháy chung cư mini ở Thanh Xuân'],
+  ['Giá xăng giảm lần thứ ba liên tiếp từ chiều nay', 'Chiều nay giá xăng giảm lần thứ ba liên tiếp'],
+];
+
+let one: Store;
+let two: Store;
+let close: (() => Promise<void>) | null = null;
+
+beforeAll(async () => {
+  if (pgCase.skip !== null) return;
+  const shared = await openSharedStores('postgres', 2, config);
+  [one, two] = shared.stores;
+  close = shared.close;
+});
+afterAll(async () => close?.());
+
+describe.skipIf(pgCase.skip !== null)(`two instances storing into one PostgreSQL database at once${pgCase.skip ? ` (skipped: ${pgCase.skip})` : ''}`, () => {
+  it('stores each URL once, links it to both sources, and groups related articles in one story', async () => {
+    const a = (await findSourceBySlug(one.db, 'a'))!.id;
+    const b = (await findSourceBySlug(two.db, 'b'))!.id;
+    const storiesOne = await createStoryAssigner(one.db, { now: T });
+    const storiesTwo = await createStoryAssigner(two.db, { now: T });
+    const heardByOne: StoredNotice[] = [];
+    await one.listen!((notice) => heardByOne.push(notice));
+
+    const storedByTwo: number[] = [];
+    for (let round = 0; round < 12; round++) {
+      const [titleA, titleB] = EVENTS[round % EVENTS.length];
+      const event = `v${round}: `;
+      // Four URLs both feeds carry, one of each feed's own: the same event in other words.
+      const shared = [0, 1, 2, 3].map((n) => item(`https://shared.vn/${round}/${n}`, `${event}tin chung số ${n} của vòng ${round}`, round * 10 + n));
+      const [ra, rb] = await Promise.all([
+        storeArticles(one.db, { sourceId: a, articles: [...shared, item(`https://a.vn/${round}`, `${event}${titleA}`, round * 10 + 5)], stories: storiesOne, now: T }),
+        storeArticles(two.db, { sourceId: b, articles: [item(`https://b.vn/${round}`, `${event}${titleB}`, round * 10 + 6), ...[...shared].reverse()], stories: storiesTwo, now: T }),
+      ]);
+      // Whichever committed first inserted the shared URLs; the other linked them.
+      expect(ra.inserted.length + rb.inserted.length).toBe(6);
+      expect(ra.inserted.length === 5 ? rb.linked : ra.linked).toBe(4);
+      storedByTwo.push(...rb.inserted);
+
+      const rows = await one.db.selectFrom('articles').select(['key', 'story_id']).where('key', 'in', [`https://a.vn/${round}`, `https://b.vn/${round}`]).execute();
+      expect(rows).toHaveLength(2);
+      expect(rows[0].story_id, `round ${round}: "${titleA}" and "${titleB}" in one story`).toBe(rows[1].story_id);
+    }
+
+    const articles = await one.db.selectFrom('articles').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('key').distinct().as('keys')]).executeTakeFirstOrThrow();
+    expect(Number(articles.n)).toBe(12 * 6);
+    expect(Number(articles.keys)).toBe(12 * 6);
+    const links = await one.db.selectFrom('article_sources').select(['source_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('source_id').orderBy('source_id').execute();
+    expect(links.map((l) => Number(l.n))).toEqual([12 * 5, 12 * 5]);
+
+    // Counters match the rows they count, whatever order the transactions ran in.
+    const sources = await one.db.selectFrom('sources').select(['id', 'item_count']).orderBy('id').execute();
+    expect(sources.map((s) => Number(s.item_count))).toEqual([12 * 5, 12 * 5]);
+    const stories = await one.db
+      .selectFrom('stories')
+      .leftJoin('articles', 'articles.story_id', 'stories.id')
+      .select(['stories.id', 'stories.article_count', (eb) => eb.fn.count<number>('articles.id').as('n')])
+      .groupBy(['stories.id', 'stories.article_count'])
+      .execute();
+    for (const story of stories) expect(Number(story.article_count), `story ${story.id}`).toBe(Number(story.n));
+    expect(stories.every((s) => Number(s.n) > 0)).toBe(true);
+
+    // Instance one heard of every article instance two inserted, and not of its own.
+    const until = Date.now() + 5000;
+    while (heardByOne.flatMap((n) => n.newArticleIds).length < storedByTwo.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(heardByOne.flatMap((n) => n.newArticleIds).sort((x, y) => x - y)).toEqual([...storedByTwo].sort((x, y) => x - y));
+    expect(heardByOne.every((n) => n.sourceId === b)).toBe(true);
+  });
+});
+
+describe.skipIf(pgCase.skip !== null)(`notifications between instances${pgCase.skip ? ` (skipped: ${pgCase.skip})` : ''}`, () => {
+  it('reconnects after losing its connection, says notices may have been missed, and hears the next ones', async () => {
+    const a = (await findSourceBySlug(two.db, 'a'))!.id;
+    const heard: StoredNotice[] = [];
+    let gaps = 0;
+    await one.listen!((notice) => heard.push(notice), { onGap: () => gaps++, onError: () => {}, retryMs: 50 });
+    const { rows } = await sql<{ channel: string }>`select 'newsgate_' || md5(current_schema()) as channel`.execute(one.db);
+    const killed = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok from pg_stat_activity where query = ${`listen "${rows[0].channel}"`}`.execute(one.db);
+    expect(killed.rows.length).toBeGreaterThan(0);
+    const until = Date.now() + 10_000;
+    // (The first test's listener on this store was cut off too; this one counts its own gap.)
+    while (gaps < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(gaps).toBe(1);
+
+    const stored = await storeArticles(two.db, { sourceId: a, articles: [item('https://a.vn/after-reconnect', 'Tin sau khi kết nối lại', 500)], now: T });
+    while (!heard.some((n) => n.newArticleIds.includes(stored.inserted[0])) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(heard.flatMap((n) => n.newArticleIds)).toContain(stored.inserted[0]);
+  });
+
+  it('ignores its own notices and payloads that are not newsgate notices', () => {
+    expect(parseNotice(JSON.stringify({ o: 'me', s: 1, n: [1, 2], u: 0 }), 'me')).toBeNull();
+    expect(parseNotice(JSON.stringify({ o: 'other', s: 1, n: [1, 2.5, 'x', 3], u: 2 }), 'me')).toEqual({ sourceId: 1, newArticleIds: [1, 3], updated: 2 });
+    expect(parseNotice('not json', 'me')).toBeNull();
+    expect(parseNotice(JSON.stringify({ o: 'other', s: 'x', n: [] }), 'me')).toBeNull();
+  });
+});
