@@ -23,6 +23,8 @@ Options:
   --config FILE      configuration file (default feeds/sources.json, env NEWSGATE_CONFIG)
   --db FILE|URL      SQLite database file (default ./data/newsgate.db, env NEWSGATE_DB; :memory: for tests),
                      or a postgres://user@host/db URL (env DATABASE_URL) for PostgreSQL
+  --read-db URL      serve on PostgreSQL: a read replica for API and feed queries (env DATABASE_READ_URL);
+                     writes, leases and notifications stay on --db
   --port N           HTTP port for serve (default 4000, env PORT)
   --host H           HTTP host for serve (default 0.0.0.0, env HOST)
   --no-poll          serve only, do not poll sources
@@ -47,6 +49,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: {
         config: { type: 'string' },
         db: { type: 'string' },
+        'read-db': { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         port: { type: 'string' },
@@ -100,7 +103,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           return 2;
         }
         const { runServe } = await import('./commands/serve.js');
-        return await runServe({ config, dbFile, port, host: values.host ?? io.env.HOST ?? '0.0.0.0', poll: !values['no-poll'], logLevel, io });
+        const readDb = values['read-db'] ?? (io.env.DATABASE_READ_URL || undefined);
+        return await runServe({ config, dbFile, readDb, port, host: values.host ?? io.env.HOST ?? '0.0.0.0', poll: !values['no-poll'], logLevel, io });
       }
       case 'import-opml': {
         const file = positionals[1];

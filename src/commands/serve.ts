@@ -11,13 +11,17 @@ import { startRetentionTimer } from '../ops/retention.js';
 import { isPostgresUrl, redactUrl } from '../store/dialect.js';
 import { openDatabase } from '../store/open.js';
 
-export async function runServe(options: { config: Config; dbFile: string; port: number; host: string; poll: boolean; logLevel?: LogLevel; io: CliIo }): Promise<number> {
+export async function runServe(options: { config: Config; dbFile: string; readDb?: string; port: number; host: string; poll: boolean; logLevel?: LogLevel; io: CliIo }): Promise<number> {
   const { io } = options;
   // The process logger: JSON lines on stdout, pretty on a terminal. Handed down, never global.
   const logger = createLogger({ level: options.logLevel, stream: io.stdout });
   // PostgreSQL: never migrated here (openDatabase checks the schema and says to run `newsgate migrate`).
-  const store = await openDatabase(options.dbFile);
   const postgres = isPostgresUrl(options.dbFile);
+  if (options.readDb && !postgres) {
+    io.stderr.write('newsgate serve: --read-db (DATABASE_READ_URL) needs a PostgreSQL --db; SQLite reads its own file\n');
+    return 2;
+  }
+  const store = await openDatabase(options.dbFile, options.readDb ? { readUrl: options.readDb } : {});
   // (createApp leaves the GraphQL response cache off on PostgreSQL: see src/app.ts.)
   const app = await createApp(options.config, store, { ...readSettings(io.env), logger });
   const server = createServer(app.handle);
@@ -28,7 +32,7 @@ export async function runServe(options: { config: Config; dbFile: string; port: 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/`;
-  logger.info({ url, db: redactUrl(options.dbFile), poll: options.poll, retentionDays: options.config.retentionDays }, `newsgate listening on ${url}`);
+  logger.info({ url, db: redactUrl(options.dbFile), ...(options.readDb ? { readDb: redactUrl(options.readDb) } : {}), poll: options.poll, retentionDays: options.config.retentionDays }, `newsgate listening on ${url}`);
   // Poll reports are logged (per source) and counted by the app itself (app.ops.observePoll).
   // PostgreSQL: other instances may poll the same database, so sources are claimed with leases
   // (NEWSGATE_POLL_LEASE_SECONDS, default 120: longer than a poll's whole-request timeout).

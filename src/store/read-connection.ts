@@ -14,7 +14,7 @@ import type { Database } from './types.js';
  *   preparing a statement costs as much as running these indexed queries.
  *
  * An in-memory database cannot be opened twice, so for ":memory:" the store's own Kysely
- * instance is used as is. PostgreSQL will want a pool here instead.
+ * instance is used as is, and so is PostgreSQL's pool (or its read replica's pool).
  */
 export interface ReadConnection {
   db: Kysely<Database>;
@@ -23,7 +23,9 @@ export interface ReadConnection {
   close(): Promise<void>;
 }
 
-export function openReadConnection(store: Pick<Store, 'db' | 'sqlite' | 'file'>): ReadConnection {
+export function openReadConnection(store: Pick<Store, 'db' | 'sqlite' | 'file' | 'reader'>): ReadConnection {
+  // PostgreSQL: the replica's pool when DATABASE_READ_URL names one (the store closes it).
+  if (store.reader) return { db: store.reader, sqlite: store.sqlite, close: async () => {} };
   if (store.file === ':memory:' || store.file === '') {
     return { db: store.db, sqlite: store.sqlite, close: async () => {} };
   }

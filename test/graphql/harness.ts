@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { expect } from 'vitest';
 import { Kysely, SqliteDialect } from 'kysely';
 import { createApp, type App, type AppSettings } from '../../src/app.js';
 import type { Config } from '../../src/config/types.js';
@@ -121,4 +122,50 @@ export async function openCountingStore(config?: Config): Promise<{ store: Store
     },
   });
   return { store: { ...base, db, close: () => db.destroy() }, statements };
+}
+
+/** A GraphQL-over-SSE subscription read with fetch: events arrive as `event: next` / `data: {...}` blocks. */
+export async function subscribeSse<T>(api: Pick<Api, 'endpoint'>, query: string, variables: Record<string, unknown> = {}) {
+  const abort = new AbortController();
+  const response = await fetch(api.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query, variables }),
+    signal: abort.signal,
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const received: { data?: T; errors?: unknown[] }[] = [];
+  let buffer = '';
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          if (block.includes('event: next') && data) received.push(JSON.parse(data));
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    received,
+    async waitFor(count: number, timeoutMs = 3000) {
+      const until = Date.now() + timeoutMs;
+      while (received.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      return received;
+    },
+    async close() {
+      abort.abort();
+      await pump;
+    },
+  };
 }

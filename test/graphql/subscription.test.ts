@@ -7,7 +7,7 @@ import { findSourceBySlug } from '../../src/store/sources.js';
 import { pollSource } from '../../src/ingest/pipeline.js';
 import { openTestStore } from '../helpers/store.js';
 import { graphql } from './gql/index.js';
-import { startApi, type Api } from './harness.js';
+import { startApi, subscribeSse, type Api } from './harness.js';
 import { startWorld, type World } from './world.js';
 
 const ArticleAdded = graphql(`
@@ -18,51 +18,7 @@ const ArticleAdded = graphql(`
 
 type Added = { articleAdded: { id: string; title: string; publishedAt: string; source: { slug: string }; topics: { slug: string }[] } };
 
-/** A GraphQL-over-SSE subscription read with fetch: events arrive as `event: next` / `data: {...}` blocks. */
-async function subscribe(api: Api, variables: Record<string, unknown>) {
-  const abort = new AbortController();
-  const response = await fetch(api.endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ query: print(ArticleAdded), variables }),
-    signal: abort.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const received: { data?: Added; errors?: unknown[] }[] = [];
-  let buffer = '';
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-          if (block.includes('event: next') && data) received.push(JSON.parse(data));
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    received,
-    async waitFor(count: number, timeoutMs = 3000) {
-      const until = Date.now() + timeoutMs;
-      while (received.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-      return received;
-    },
-    async close() {
-      abort.abort();
-      await pump;
-    },
-  };
-}
+const subscribe = (api: Api, variables: Record<string, unknown>) => subscribeSse<Added>(api, print(ArticleAdded), variables);
 
 let world: World;
 let store: Store;
