@@ -12,6 +12,9 @@ import { ArticleFilter, resolveFilter } from './filter.js';
  * soon as the client goes away, even while waiting for the next poll.
  */
 function articleStream(ctx: GraphQLContext, spec: ArticleFilterSpec): AsyncIterableIterator<ArticleListRow> {
+  // What a stream reads has just been committed: read it (and its fields) from the primary, which
+  // a read replica (DATABASE_READ_URL) may not have caught up with yet.
+  if (ctx.host.store.reader) ctx.db = ctx.host.store.db;
   const events = ctx.events.subscribe();
   const ready: ArticleListRow[] = [];
   const stream: AsyncIterableIterator<ArticleListRow> = {
