@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { hostname } from 'node:os';
 import { createApp } from '../app.js';
+import { pollLease } from './lease.js';
 import type { CliIo } from '../cli.js';
 import type { Config } from '../config/types.js';
 import { startScheduler } from '../ingest/scheduler.js';
@@ -34,9 +33,8 @@ export async function runServe(options: { config: Config; dbFile: string; readDb
   const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/`;
   logger.info({ url, db: redactUrl(options.dbFile), ...(options.readDb ? { readDb: redactUrl(options.readDb) } : {}), poll: options.poll, retentionDays: options.config.retentionDays }, `newsgate listening on ${url}`);
   // Poll reports are logged (per source) and counted by the app itself (app.ops.observePoll).
-  // PostgreSQL: other instances may poll the same database, so sources are claimed with leases
-  // (NEWSGATE_POLL_LEASE_SECONDS, default 120: longer than a poll's whole-request timeout).
-  const lease = postgres ? { owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, leaseMs: leaseSeconds(io.env) * 1000 } : undefined;
+  // PostgreSQL: other instances may poll the same database, so sources are claimed with leases.
+  const lease = postgres ? pollLease(io.env) : undefined;
   if (lease) logger.info({ owner: lease.owner, leaseMs: lease.leaseMs }, 'polling with leases (PostgreSQL: other instances may share the database)');
   const scheduler = options.poll
     ? startScheduler(app.ingest, { lease, onError: (error) => logger.error({ err: error, component: 'scheduler' }, 'scheduling pass failed') })
@@ -61,10 +59,6 @@ export async function runServe(options: { config: Config; dbFile: string; readDb
   return 0;
 }
 
-function leaseSeconds(env: NodeJS.ProcessEnv): number {
-  const value = Number(env.NEWSGATE_POLL_LEASE_SECONDS ?? 120);
-  return Number.isFinite(value) && value >= 1 ? value : 120;
-}
 
 function readSettings(env: NodeJS.ProcessEnv) {
   const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);

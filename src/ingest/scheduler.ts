@@ -3,18 +3,44 @@ import { claimDueSources, listDueSources, listSources, releaseSourceLease, renew
 import type { SourceRow } from '../store/types.js';
 import { pollSource, type IngestContext, type PollReport } from './pipeline.js';
 
-/** Polls every enabled source once, concurrently within the limiter's bounds. */
-export async function pollAllOnce(ctx: IngestContext, onReport?: (report: PollReport) => void): Promise<PollReport[]> {
-  const sources = await listSources(ctx.db);
-  return pollMany(ctx, sources, onReport);
+/**
+ * Polls every enabled source once, concurrently within the limiter's bounds. With `lease`
+ * (PostgreSQL, where instances may be serving), sources are claimed first, so one another
+ * instance is polling at this moment is left to it (counted in `skipped`), and each is given
+ * back after its poll.
+ */
+export async function pollAllOnce(
+  ctx: IngestContext,
+  onReport?: (report: PollReport) => void,
+  lease?: Pick<LeaseOptions, 'owner' | 'leaseMs'>,
+): Promise<PollReport[] & { skipped?: number }> {
+  const all = await listSources(ctx.db);
+  if (!lease) return pollMany(ctx, all, onReport);
+  const leaseMs = lease.leaseMs ?? 120_000;
+  const claimed = await claimDueSources(ctx.db, { owner: lease.owner, now: Date.now(), leaseMs, limit: all.length, dueOnly: false });
+  // Renewed while the polls run, as the scheduler does.
+  const renew = setInterval(() => void renewSourceLeases(ctx.db, { owner: lease.owner, ids: claimed.map((s) => s.id), now: Date.now(), leaseMs }).catch(() => {}), leaseMs / 3);
+  try {
+    const reports: PollReport[] & { skipped?: number } = await pollMany(ctx, claimed, onReport, (source) =>
+      releaseSourceLease(ctx.db, { owner: lease.owner, id: source.id }).then(() => {}, () => {}),
+    );
+    reports.skipped = all.length - claimed.length;
+    return reports;
+  } finally {
+    clearInterval(renew);
+  }
 }
 
-async function pollMany(ctx: IngestContext, sources: SourceRow[], onReport?: (report: PollReport) => void): Promise<PollReport[]> {
+async function pollMany(ctx: IngestContext, sources: SourceRow[], onReport?: (report: PollReport) => void, after?: (source: SourceRow) => Promise<void>): Promise<PollReport[]> {
   return Promise.all(
     sources.map(async (source) => {
-      const report = await pollSource(ctx, source);
-      onReport?.(report);
-      return report;
+      try {
+        const report = await pollSource(ctx, source);
+        onReport?.(report);
+        return report;
+      } finally {
+        await after?.(source);
+      }
     }),
   );
 }

@@ -112,15 +112,17 @@ export async function listDueSources(db: Kysely<Database>, now: number): Promise
  * candidate rows are locked FOR UPDATE SKIP LOCKED, so concurrent claims neither wait for nor
  * double-claim each other; on SQLite the one UPDATE statement is atomic.
  */
-export async function claimDueSources(db: Kysely<Database>, options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<SourceRow[]> {
+export async function claimDueSources(db: Kysely<Database>, options: { owner: string; now: number; leaseMs: number; limit: number; dueOnly?: boolean }): Promise<SourceRow[]> {
   const { owner, now, leaseMs, limit } = options;
   if (limit <= 0) return [];
   const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
+  // dueOnly false (`poll --once`): every source no other instance is polling right now.
+  const due = options.dueOnly === false ? sql`true` : sql`(next_poll_at is null or next_poll_at <= ${now})`;
   const result = await sql<SourceRow>`
     with due as (
       select id from sources
       where enabled = 1
-        and (next_poll_at is null or next_poll_at <= ${now})
+        and ${due}
         and (lease_expires_at is null or lease_expires_at <= ${now})
       order by next_poll_at asc nulls first, id
       limit ${limit}

@@ -70,6 +70,14 @@ describe('newsgate CLI', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('refuses a read replica for a SQLite database, touching nothing', async () => {
+    const db = join(dir, 'replica.db');
+    const result = await run(['serve', '--config', configFile, '--db', db, '--port', '0'], { DATABASE_READ_URL: 'postgres://replica.invalid/newsgate' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--read-db (DATABASE_READ_URL) needs a PostgreSQL --db');
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('explains unknown commands and options', async () => {
     expect((await run(['frobnicate'])).status).toBe(2);
     expect((await run(['poll', '--bogus'])).stderr).toContain("Unknown option '--bogus'");

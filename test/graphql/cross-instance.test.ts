@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollSource } from '../../src/ingest/pipeline.js';
+import { pollAllOnce } from '../../src/ingest/scheduler.js';
 import type { Store } from '../../src/store/database.js';
 import { openDatabase } from '../../src/store/open.js';
 import { findSourceBySlug, syncConfig } from '../../src/store/sources.js';
@@ -91,5 +92,23 @@ describe.skipIf(pgCase.skip !== null)(`several instances on one PostgreSQL datab
       await store.close();
       await replica.drop();
     }
+  });
+
+  it('poll --once leaves a source another instance is polling right now to it, and gives back what it claimed', async () => {
+    const [here] = apis;
+    const db = here.store.db;
+    const busy = (await findSourceBySlug(db, 'thanhnien'))!;
+    const until = Date.now() + 60_000;
+    await db.updateTable('sources').set({ lease_owner: 'other-instance', lease_expires_at: until }).where('id', '=', busy.id).execute();
+    const reports = await pollAllOnce(here.app.ingest, undefined, { owner: 'poll-once', leaseMs: 30_000 });
+    expect(reports.map((r) => r.source).sort()).toEqual(['tuoitre', 'vnexpress']);
+    expect(reports.every((r) => r.error === null)).toBe(true);
+    expect(reports.skipped).toBe(1);
+    const leases = await db.selectFrom('sources').select(['slug', 'lease_owner']).orderBy('slug').execute();
+    expect(leases).toEqual([
+      { slug: 'thanhnien', lease_owner: 'other-instance' },
+      { slug: 'tuoitre', lease_owner: null },
+      { slug: 'vnexpress', lease_owner: null },
+    ]);
   });
 });
