@@ -21,6 +21,7 @@ const POSTGRES_SUITES = [
   'test/graphql/admin.test.ts',
   'test/graphql/n-plus-one.test.ts',
   'test/ops/retention.test.ts',
+  'test/ops/metrics.test.ts',
   'test/output/http.test.ts',
   'test/output/curated.test.ts',
   'test/output/hostile.test.ts',

@@ -1,7 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PollReport } from '../ingest/pipeline.js';
 import type { Store } from '../store/database.js';
-import { countContent, databaseSize } from '../store/stats.js';
+import { dialectOf } from '../store/dialect.js';
+import { countContent, databaseSize, postgresSchemaSize } from '../store/stats.js';
 
 /** Every metric name, for the README and the tests. */
 export const METRIC_NAMES = {
@@ -81,10 +82,15 @@ export function createMetrics(store: Pick<Store, 'db' | 'file' | 'sqlite'>, opti
 
   new Gauge({
     name: METRIC_NAMES.databaseSize,
-    help: 'SQLite database size on disk: main file (db) and write-ahead log (wal)',
+    help: 'Database size: SQLite on disk, main file (db) and write-ahead log (wal); PostgreSQL, the schema\'s tables and indexes (db)',
     labelNames: ['file'],
     registers,
-    collect() {
+    async collect() {
+      if (dialectOf(store.db) === 'postgres') {
+        const bytes = await postgresSchemaSize(store.db).catch(() => null);
+        if (bytes !== null) this.set({ file: 'db' }, bytes);
+        return;
+      }
       try {
         const size = databaseSize(store);
         this.set({ file: 'db' }, size.db);

@@ -31,6 +31,15 @@ export function databaseSize(store: Pick<Store, 'file' | 'sqlite'>): { db: numbe
   return { db: size(store.file), wal: size(`${store.file}-wal`) };
 }
 
+/** PostgreSQL: bytes of the current schema's tables with their indexes and TOAST (what newsgate stores). */
+export async function postgresSchemaSize(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ bytes: number | string | null }>`
+    select coalesce(sum(pg_total_relation_size(c.oid)), 0) as bytes
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = current_schema() and c.relkind in ('r', 'm')`.execute(db);
+  return Number(rows[0]?.bytes ?? 0);
+}
+
 /** The newest migration recorded in the database; null when none ran (or the table is missing). */
 export async function lastAppliedMigration(db: Kysely<Database>): Promise<string | null> {
   const exists =
