@@ -10,6 +10,7 @@ import { createOps, type Ops } from './ops/index.js';
 import type { Logger } from './ops/logger.js';
 import { handleOutput } from './output/routes.js';
 import type { Store } from './store/database.js';
+import type { StoredNotice } from './store/notify.js';
 import { dialectOf } from './store/dialect.js';
 import { listTopics, syncConfig } from './store/sources.js';
 import { createTopicMatcher } from './ingest/topics.js';
@@ -94,8 +95,8 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
     const tell = (report: PollReport) => {
       for (const listener of listeners) listener(report);
     };
-    await store.listen((notice) => tell(noticeReport(notice.sourceId, notice.newArticleIds, notice.updated)), {
-      onGap: () => tell(noticeReport(0, [], 1)),
+    await store.listen((notice) => tell(noticeReport(notice)), {
+      onGap: () => tell(noticeReport({ sourceId: 0, newArticleIds: [], updated: 1, topicIds: [] })),
       onError: (error) => settings.logger?.warn({ err: error, component: 'notify' }, 'notification connection lost; reconnecting'),
     });
   }
@@ -118,9 +119,9 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
 }
 
 /** What another instance's notice looks like to this one's listeners: a poll that stored it. */
-function noticeReport(sourceId: number, newArticleIds: number[], updated: number): PollReport {
-  const n = newArticleIds.length;
-  return { source: '', sourceId, outcome: 'ok', status: null, fetched: n, new: n, updated, unchanged: 0, error: null, durationMs: 0, newArticleIds };
+function noticeReport(notice: StoredNotice): PollReport {
+  const n = notice.newArticleIds.length;
+  return { source: '', outcome: 'ok', status: null, fetched: n, new: n, unchanged: 0, error: null, durationMs: 0, ...notice };
 }
 
 /** Syndicated copies credit the outlet at the end of the body ("Theo … (VietNamNet)"). */

@@ -27,6 +27,8 @@ export interface PollReport {
   error: string | null;
   durationMs: number;
   newArticleIds: number[];
+  /** Topics whose article lists this poll changed; absent when unknown (feed caches then look it up). */
+  topicIds?: number[];
 }
 
 export interface IngestContext {
@@ -121,6 +123,7 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
         report.updated = stored.updated.length;
         report.unchanged = stored.unchanged;
         report.newArticleIds = stored.inserted;
+        report.topicIds = stored.topicIds;
         });
         // Only remember validators once the body is safely stored, or a crash would skip it forever.
         validators = { etag: response.etag, last_modified: response.lastModified };

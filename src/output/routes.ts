@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { App } from '../app.js';
+import type { PollReport } from '../ingest/pipeline.js';
 import { listSources, listTopics } from '../store/sources.js';
 import { FeedCache, type CachedFeed, type FeedCacheOptions } from './cache.js';
 import { readRequestUrl, requestBase, sendRepresentation, sendText, strongEtag } from './http-util.js';
@@ -80,7 +81,7 @@ export class FeedOutput {
   ) {
     this.cache = new FeedCache(options);
     this.reader = { db: app.store.reader ?? app.store.db };
-    this.unsubscribe = app.onStored((report) => this.onStored(report.sourceId, report.newArticleIds, report.updated));
+    this.unsubscribe = app.onStored((report) => this.onStored(report));
   }
 
   close(): void {
@@ -96,32 +97,32 @@ export class FeedOutput {
   }
 
   /**
-   * Synchronous (better-sqlite3 directly), so the cache is consistent before any other request
-   * runs. New articles invalidate their own topics; updates of articles we cannot name
-   * invalidate every topic feed (source-keyed feeds stay precise).
+   * Runs before any other request does, so the cache is consistent with the store at once. A
+   * poll's report names the topics whose lists it changed (src/store/articles.ts); reports that
+   * do not (retention's) are looked up, on SQLite, or invalidate every topic feed. Source-keyed
+   * feeds are always precise.
    */
-  onStored(sourceId: number, newArticleIds: readonly number[], updated: number): void {
+  onStored(report: Pick<PollReport, 'sourceId' | 'newArticleIds' | 'updated' | 'topicIds'>): void {
     this.generation++;
-    let topicIds: Set<number> | 'all';
-    if (sourceId === 0) {
+    if (report.sourceId === 0) {
       // Not a source's poll: another instance's changes went unheard (src/app.ts).
       this.cache.invalidate({ sourceId: 'all', topicIds: 'all' });
       return;
     }
-    if (updated > 0) {
-      topicIds = 'all';
-    } else {
-      try {
-        const rows = this.app.store.sqlite
-          .prepare('select distinct topic_id from article_topics where article_id in (select value from json_each(?)) union select topic_id from source_topics where source_id = ?')
-          .all(JSON.stringify(newArticleIds), sourceId) as { topic_id: number }[];
-        topicIds = new Set(rows.map((row) => row.topic_id));
-      } catch {
-        // Never fail the poll that told us; lose precision instead.
-        topicIds = 'all';
-      }
+    this.cache.invalidate({ sourceId: report.sourceId, topicIds: report.topicIds ? new Set(report.topicIds) : this.lookUpTopics(report) });
+  }
+
+  private lookUpTopics(report: Pick<PollReport, 'sourceId' | 'newArticleIds' | 'updated'>): Set<number> | 'all' {
+    if (report.updated > 0) return 'all';
+    try {
+      const rows = this.app.store.sqlite
+        .prepare('select distinct topic_id from article_topics where article_id in (select value from json_each(?)) union select topic_id from source_topics where source_id = ?')
+        .all(JSON.stringify(report.newArticleIds), report.sourceId) as { topic_id: number }[];
+      return new Set(rows.map((row) => row.topic_id));
+    } catch {
+      // Never fail the poll that told us; lose precision instead (and PostgreSQL has no handle to ask synchronously).
+      return 'all';
     }
-    this.cache.invalidate({ sourceId, topicIds });
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {

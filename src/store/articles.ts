@@ -43,6 +43,8 @@ export interface StoreBatchResult {
   unchanged: number;
   /** Of the unchanged, how many were stored through another source and are now linked to this one too. */
   linked: number;
+  /** Topics whose article lists changed: of articles inserted, updated or newly linked to a topic. */
+  topicIds: number[];
 }
 
 const CHUNK = 400;
@@ -74,7 +76,7 @@ export async function storeArticles(db: Kysely<Database>, input: StoreBatchInput
     return db.transaction().execute(async (trx) => {
       const result = await storeInTransaction(trx, input);
       if (result.inserted.length > 0 || result.updated.length > 0) {
-        await notifyStored(trx, origin, { sourceId: input.sourceId, newArticleIds: result.inserted, updated: result.updated.length });
+        await notifyStored(trx, origin, { sourceId: input.sourceId, newArticleIds: result.inserted, updated: result.updated.length, topicIds: result.topicIds });
       }
       return result;
     });
@@ -144,7 +146,7 @@ async function drainWrites(db: Kysely<Database>, queue: { waiting: QueuedWrite[]
 
 async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
   const { sourceId, now } = input;
-  const result: StoreBatchResult = { inserted: [], updated: [], unchanged: 0, linked: 0 };
+  const result: StoreBatchResult = { inserted: [], updated: [], unchanged: 0, linked: 0, topicIds: [] };
   const byKey = new Map<string, ArticleInput>();
   for (const article of input.articles) if (!byKey.has(article.key)) byKey.set(article.key, article);
   // Keys purged by retention stay out while their feed still lists them (src/store/retention.ts).
@@ -269,6 +271,15 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
 
   const perTopic = new Map<number, number>();
   for (const link of topicLinks) perTopic.set(link.topic_id, (perTopic.get(link.topic_id) ?? 0) + 1);
+  const touched = new Set(perTopic.keys());
+  if (result.updated.length > 0) {
+    const updated = new Set(result.updated);
+    for (const link of linkedTopics) {
+      const [articleId, topicId] = link.split(':').map(Number);
+      if (updated.has(articleId)) touched.add(topicId);
+    }
+  }
+  result.topicIds = [...touched];
   // In id order: concurrent transactions (other instances) then take the rows' locks in one
   // order and cannot deadlock on them.
   for (const [topicId, count] of [...perTopic].sort((a, b) => a[0] - b[0])) {

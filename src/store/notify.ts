@@ -22,6 +22,8 @@ export interface StoredNotice {
   sourceId: number;
   newArticleIds: number[];
   updated: number;
+  /** Topics whose article lists changed (for precise feed-cache invalidation). */
+  topicIds: number[];
 }
 
 /** NOTIFY payloads are limited to 8,000 bytes: ids are sent in slices well under it. */
@@ -44,7 +46,8 @@ export function originOf(db: Kysely<Database>): string {
 export async function notifyStored(trx: Transaction<Database>, origin: string, notice: StoredNotice): Promise<void> {
   const ids = notice.newArticleIds;
   for (let i = 0; i === 0 || i < ids.length; i += IDS_PER_NOTICE) {
-    const payload = JSON.stringify({ o: origin, s: notice.sourceId, n: ids.slice(i, i + IDS_PER_NOTICE), u: i === 0 ? notice.updated : 0 });
+    const first = i === 0;
+    const payload = JSON.stringify({ o: origin, s: notice.sourceId, n: ids.slice(i, i + IDS_PER_NOTICE), u: first ? notice.updated : 0, t: first ? notice.topicIds : [] });
     await sql`select pg_notify(${sql.raw(CHANNEL_SQL)}, ${payload})`.execute(trx);
   }
 }
@@ -131,10 +134,10 @@ export async function listenStored(url: string, origin: string, onNotice: (notic
 /** A notice from another instance, or null (our own, or not one of ours). */
 export function parseNotice(payload: string, origin: string): StoredNotice | null {
   try {
-    const value = JSON.parse(payload) as { o?: unknown; s?: unknown; n?: unknown; u?: unknown };
+    const value = JSON.parse(payload) as { o?: unknown; s?: unknown; n?: unknown; u?: unknown; t?: unknown };
     if (value.o === origin || typeof value.s !== 'number' || !Array.isArray(value.n)) return null;
-    const ids = value.n.filter((id): id is number => Number.isSafeInteger(id));
-    return { sourceId: value.s, newArticleIds: ids, updated: typeof value.u === 'number' ? value.u : 0 };
+    const ints = (list: unknown[]) => list.filter((id): id is number => Number.isSafeInteger(id));
+    return { sourceId: value.s, newArticleIds: ints(value.n), updated: typeof value.u === 'number' ? value.u : 0, topicIds: Array.isArray(value.t) ? ints(value.t) : [] };
   } catch {
     return null;
   }

@@ -255,14 +255,20 @@ describe('HTTP caching', () => {
     expect((await changed.json()).items[0].title).toBe('Tỷ giá USD hôm nay');
   });
 
-  it('re-renders a feed whose article was corrected in place', async () => {
+  it('re-renders a feed whose article was corrected in place, and only the feeds it is in', async () => {
+    const output = feedOutput(h.app);
     const before = await h.get('/feeds/topics/thoi-su.rss');
     const etag = before.headers.get('etag')!;
+    await h.get('/feeds/topics/kinh-doanh.json');
+    const rendered = output.cache.stats.rendered;
     h.feeds.set('/a.rss', { body: buildRss([{ ...a[0], title: 'Bão số 6 đã hình thành' }, a[1], a[2]]) });
     expect((await h.poll('vnexpress')).updated).toBe(1);
     const after = await h.get('/feeds/topics/thoi-su.rss', { 'if-none-match': etag });
     expect(after.status).toBe(200);
     expect(await after.text()).toContain('Bão số 6 đã hình thành');
+    // The corrected article is not in kinh-doanh: that feed is still served from memory.
+    await h.get('/feeds/topics/kinh-doanh.json');
+    expect(output.cache.stats.rendered).toBe(rendered + 1);
   });
 });
 

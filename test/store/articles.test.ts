@@ -53,13 +53,15 @@ describe.skipIf(d.skip !== null)(`storeArticles [${d.dialect}]${d.skip ? ` (skip
     const batch = [article(1), article(2), article(3)];
     const first = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: batch, now: 1000 });
     expect(first.inserted).toHaveLength(3);
+    expect(first.topicIds).toEqual(a.topics);
     const again = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: batch, now: 2000 });
-    expect(again).toMatchObject({ inserted: [], updated: [], unchanged: 3, linked: 0 });
+    expect(again).toMatchObject({ inserted: [], updated: [], unchanged: 3, linked: 0, topicIds: [] });
 
     const retitled = [article(1), article(2, { title: 'Tin số 2 (cập nhật)' }), article(3)];
     const third = await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: retitled, now: 3000 });
     expect(third.inserted).toEqual([]);
     expect(third.updated).toEqual([first.inserted[1]]);
+    expect(third.topicIds).toEqual(a.topics);
     const rows = await store.db.selectFrom('articles').select(['id', 'title', 'updated_at', 'fetched_at']).orderBy('id').execute();
     expect(rows).toHaveLength(3);
     expect(rows[1]).toMatchObject({ title: 'Tin số 2 (cập nhật)', updated_at: 3000, fetched_at: 1000 });
@@ -71,7 +73,7 @@ describe.skipIf(d.skip !== null)(`storeArticles [${d.dialect}]${d.skip ? ` (skip
     const { a, b } = await setup();
     await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1)], now: 1000 });
     const second = await storeArticles(store.db, { sourceId: b.id, sourceTopicIds: b.topics, articles: [article(1)], now: 2000 });
-    expect(second).toMatchObject({ inserted: [], linked: 1, unchanged: 1 });
+    expect(second).toMatchObject({ inserted: [], linked: 1, unchanged: 1, topicIds: b.topics });
     const links = await store.db.selectFrom('article_sources').select('source_id').orderBy('source_id').execute();
     expect(links.map((l) => l.source_id)).toEqual([a.id, b.id]);
     const topics = await listTopics(store.db);

@@ -133,7 +133,8 @@ describe.skipIf(pgCase.skip !== null)(`notifications between instances${pgCase.s
 
   it('ignores its own notices and payloads that are not newsgate notices', () => {
     expect(parseNotice(JSON.stringify({ o: 'me', s: 1, n: [1, 2], u: 0 }), 'me')).toBeNull();
-    expect(parseNotice(JSON.stringify({ o: 'other', s: 1, n: [1, 2.5, 'x', 3], u: 2 }), 'me')).toEqual({ sourceId: 1, newArticleIds: [1, 3], updated: 2 });
+    expect(parseNotice(JSON.stringify({ o: 'other', s: 1, n: [1, 2.5, 'x', 3], u: 2, t: [4, null] }), 'me')).toEqual({ sourceId: 1, newArticleIds: [1, 3], updated: 2, topicIds: [4] });
+    expect(parseNotice(JSON.stringify({ o: 'other', s: 1, n: [] }), 'me')).toEqual({ sourceId: 1, newArticleIds: [], updated: 0, topicIds: [] });
     expect(parseNotice('not json', 'me')).toBeNull();
     expect(parseNotice(JSON.stringify({ o: 'other', s: 'x', n: [] }), 'me')).toBeNull();
   });
