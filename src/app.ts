@@ -14,10 +14,7 @@ import type { StoredNotice } from './store/notify.js';
 import { dialectOf } from './store/dialect.js';
 import { listTopics, syncConfig } from './store/sources.js';
 import { createTopicMatcher } from './ingest/topics.js';
-import { htmlToText } from './ingest/html-text.js';
-import { detectOriginalOutlet } from './stories/attribution.js';
 import { createStoryAssigner } from './stories/assigner.js';
-import type { ArticleInput } from './model/article.js';
 
 /** Settings that come from the environment or the command line; main.ts/cli.ts read them, nothing else does. */
 export interface AppSettings {
@@ -76,7 +73,6 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
     allowPrivateSources: settings.allowPrivateSources ?? false,
     matchTopics,
     stories: await createStoryAssigner(store.db),
-    originalOutlet: findOriginalOutlet,
     onStored: (report) => {
       // Retention reports here too, without a poll.
       responseCache?.invalidate();
@@ -122,12 +118,6 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
 function noticeReport(notice: StoredNotice): PollReport {
   const n = notice.newArticleIds.length;
   return { source: '', outcome: 'ok', status: null, fetched: n, new: n, unchanged: 0, error: null, durationMs: 0, ...notice };
-}
-
-/** Syndicated copies credit the outlet at the end of the body ("Theo … (VietNamNet)"). */
-function findOriginalOutlet(article: ArticleInput): string | null {
-  const text = article.contentHtml ? htmlToText(article.contentHtml) : article.summary;
-  return text ? detectOriginalOutlet(text) : null;
 }
 
 function handleRequest(app: App, req: IncomingMessage, res: ServerResponse): void {

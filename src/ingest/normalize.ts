@@ -9,6 +9,7 @@ import type { ArticleInput } from '../model/article.js';
 import type { ParsedFeed, ParsedItem } from '../model/feed.js';
 import { canonicalizeUrl, resolveHttpUrl } from './canonical-url.js';
 import { parseFeedDate } from './dates.js';
+import { detectOriginalOutlet } from '../stories/attribution.js';
 import { cleanText, firstImageSrc, htmlToText, looksLikeHtml, sanitizeContent, titleToText, truncateText } from './html-text.js';
 
 export interface NormalizeContext {
@@ -151,12 +152,15 @@ export function normalizeItem(
   let summaryText = description ? htmlToText(description) : '';
   if (!summaryText && item.content) summaryText = htmlToText(item.content);
   const summary = summaryText ? truncateText(summaryText, SUMMARY_MAX_CHARS) : null;
+  // The body's text, read once: for the credit line of syndicated copies and a missing title.
+  // When the body is the description itself, that is the summary's text.
+  const bodyText = item.content !== undefined && contentHtml ? htmlToText(contentHtml) : summaryText;
 
   // Title, derived when missing.
   let title = item.title ? itemTitle(item) : '';
   if (!title && summaryText) title = truncateText(summaryText, DERIVED_TITLE_MAX_CHARS);
   if (!title && !link && !contentHtml && !options?.keepEmpty) return null;
-  if (!title && contentHtml) title = truncateText(htmlToText(contentHtml), DERIVED_TITLE_MAX_CHARS);
+  if (!title && bodyText) title = truncateText(bodyText, DERIVED_TITLE_MAX_CHARS);
   if (!title && link) title = link;
   // Content with no text at all (an image-only item) keeps an empty title.
 
@@ -182,6 +186,7 @@ export function normalizeItem(
     imageUrl: pickImage(item, base),
     categories: cleanCategories(item.categories),
     publishedAt,
+    originalOutlet: bodyText ? detectOriginalOutlet(bodyText) : null,
   };
 }
 

@@ -38,7 +38,6 @@ export interface IngestContext {
   stories?: StoryAssigner;
   /** Topics from categories/keywords, on top of the source's own topics. */
   matchTopics?: (article: ArticleInput) => readonly number[];
-  originalOutlet?: (article: ArticleInput) => string | null;
   /** Called after a feed's articles are committed; subscriptions and caches listen here. */
   onStored?: (report: PollReport) => void;
   /** Called with every poll's report, whatever happened (metrics, logs). */
@@ -115,7 +114,6 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
           sourceId: source.id,
           articles,
           extraTopicIds: ctx.matchTopics,
-          originalOutlet: ctx.originalOutlet,
           stories: ctx.stories,
           now: fetchedAt,
         });

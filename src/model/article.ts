@@ -14,6 +14,8 @@ export interface ArticleInput {
   imageUrl: string | null;
   categories: string[];
   publishedAt: Date;
+  /** The outlet a syndicated copy credits at the end of its body ("Theo … (VietNamNet)"), if any. */
+  originalOutlet?: string | null;
 }
 
 export interface Article extends ArticleInput {

@@ -32,7 +32,6 @@ export interface StoreBatchInput {
   articles: readonly ArticleInput[];
   /** Extra topics per article (category aliases, keywords), by article key. */
   extraTopicIds?: (article: ArticleInput) => readonly number[];
-  originalOutlet?: (article: ArticleInput) => string | null;
   stories?: StoryAssigner;
   now: number;
 }
@@ -209,7 +208,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
       // Publishers fix typos and add images after the fact; keep the first publication time.
       await trx
         .updateTable('articles')
-        .set({ ...articleText(article, input), content_hash: hash, updated_at: now })
+        .set({ ...articleText(article), content_hash: hash, updated_at: now })
         .where('id', '=', row.id)
         .execute();
       result.updated.push(row.id);
@@ -252,7 +251,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
       id,
       key: article.key,
       guid: article.guid,
-      ...articleText(article, input),
+      ...articleText(article),
       published_at: publishedAt,
       fetched_at: now,
       updated_at: now,
@@ -414,7 +413,7 @@ async function reserveArticleIds(trx: Transaction<Database>, count: number): Pro
 }
 
 /** The columns an article's text fills, on insert and on an update by its first source. */
-function articleText(article: ArticleInput, input: Pick<StoreBatchInput, 'originalOutlet'>) {
+function articleText(article: ArticleInput) {
   return {
     link: article.link,
     title: article.title,
@@ -423,7 +422,7 @@ function articleText(article: ArticleInput, input: Pick<StoreBatchInput, 'origin
     author: article.author,
     image_url: article.imageUrl,
     categories: JSON.stringify(article.categories),
-    original_outlet: input.originalOutlet?.(article) ?? null,
+    original_outlet: article.originalOutlet ?? null,
   };
 }
 

@@ -226,6 +226,15 @@ describe('normalizeItem: content', () => {
     expect(article.summary).toBe('tóm tắt');
   });
 
+  it('reads the credit line of a syndicated copy from the end of its body, whichever field carries it', () => {
+    const credit = '<p>Bài viết kết thúc ở đây.</p><p>Theo Thế Vinh (VietNamNet)</p>';
+    expect(norm({ title: 't', link: 'https://a.vn/1', summary: '<p>tóm tắt</p>', content: credit }).originalOutlet).toBe('VietNamNet');
+    expect(norm({ title: 't', link: 'https://a.vn/1', summary: credit }).originalOutlet).toBe('VietNamNet');
+    expect(norm({ title: 't', link: 'https://a.vn/1', summary: 'Bài viết kết thúc ở đây. Theo Thế Vinh (VietNamNet)' }).originalOutlet).toBe('VietNamNet');
+    // Only the body counts: a credit in the summary of an item with a full body is not one.
+    expect(norm({ title: 't', link: 'https://a.vn/1', summary: credit, content: '<p>toàn văn, không trích nguồn</p>' }).originalOutlet).toBeNull();
+  });
+
   it('falls back to an HTML description, not a plain one', () => {
     expect(norm({ title: 't', link: 'https://a.vn/1', summary: '<p>mô tả</p>' }).contentHtml).toBe('<p>mô tả</p>');
     expect(norm({ title: 't', link: 'https://a.vn/1', summary: 'chỉ là chữ' }).contentHtml).toBeNull();
