@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { dialectOf, scalarMax, scalarMin } from './dialect.js';
 import { searchKeyFrom } from './search.js';
+import { insertRows } from './insert-rows.js';
 import { notifyStored, originOf } from './notify.js';
 import { listTopicIdsBySource } from './sources.js';
 import type { Database, NewArticle } from './types.js';
@@ -265,8 +266,8 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   }
   await writes.flush(trx);
 
-  for (const chunk of chunks(sourceLinks)) await trx.insertInto('article_sources').values(chunk).onConflict((oc) => oc.doNothing()).execute();
-  for (const chunk of chunks(topicLinks)) await trx.insertInto('article_topics').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  for (const chunk of chunks(sourceLinks)) await insertRows(trx, 'article_sources', ['article_id', 'source_id', 'published_at'], chunk, { onConflictDoNothing: [] });
+  for (const chunk of chunks(topicLinks)) await insertRows(trx, 'article_topics', ['article_id', 'topic_id', 'published_at'], chunk, { onConflictDoNothing: [] });
 
   const perTopic = new Map<number, number>();
   for (const link of topicLinks) perTopic.set(link.topic_id, (perTopic.get(link.topic_id) ?? 0) + 1);
@@ -289,6 +290,12 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   }
   return result;
 }
+
+/** Every column an inserted article row gives (insertRows needs them all, in one order). */
+const ARTICLE_COLUMNS = [
+  'id', 'key', 'guid', 'link', 'title', 'summary', 'content_html', 'author', 'image_url', 'categories', 'original_outlet',
+  'published_at', 'fetched_at', 'updated_at', 'source_id', 'story_id', 'content_hash',
+] as const;
 
 type PendingStory = { id: number; headline: string; article_count: number; first_seen_at: number; last_seen_at: number };
 
@@ -333,14 +340,16 @@ class StoryWrites {
     if (dialect === 'postgres') {
       await this.followMerges(trx, rows);
       for (const chunk of chunks(rows)) {
-        const stored = await trx.insertInto('articles').values(chunk).onConflict((oc) => oc.column('key').doNothing()).returning('id').execute();
+        const stored = await insertRows(trx, 'articles', ARTICLE_COLUMNS, chunk, { onConflictDoNothing: ['key'], returningId: true });
         // Only a writer outside the story lock can get here (see storeInTransaction).
         if (stored.length !== chunk.length) throw new StoreConflictError('an article of this feed was stored concurrently by another writer; the feed is stored on its next poll');
       }
     } else {
-      for (const chunk of chunks(rows)) await trx.insertInto('articles').values(chunk).execute();
+      for (const chunk of chunks(rows)) await insertRows(trx, 'articles', ARTICLE_COLUMNS, chunk);
     }
-    for (const chunk of chunks([...this.pending.values()].sort((a, b) => a.id - b.id))) await trx.insertInto('stories').values(chunk).execute();
+    for (const chunk of chunks([...this.pending.values()].sort((a, b) => a.id - b.id))) {
+      await insertRows(trx, 'stories', ['id', 'headline', 'article_count', 'first_seen_at', 'last_seen_at'], chunk);
+    }
     this.pending.clear();
     for (const [storyId, delta] of [...this.deltas].sort((a, b) => a[0] - b[0])) {
       await trx
