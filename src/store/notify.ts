@@ -26,8 +26,8 @@ export interface StoredNotice {
   topicIds: number[];
 }
 
-/** NOTIFY payloads are limited to 8,000 bytes: ids are sent in slices well under it. */
-const IDS_PER_NOTICE = 500;
+/** NOTIFY payloads are limited to 8,000 bytes: 400 ids of up to 16 digits stay under it. */
+const IDS_PER_NOTICE = 400;
 
 /** Each PostgreSQL store's own tag, so an instance skips the notices it sent itself. */
 const origins = new WeakMap<Kysely<Database>, string>();

@@ -131,6 +131,20 @@ describe.skipIf(pgCase.skip !== null)(`notifications between instances${pgCase.s
     expect(heard.flatMap((n) => n.newArticleIds)).toContain(stored.inserted[0]);
   });
 
+  it('splits a large feed’s notice under PostgreSQL’s payload limit', async () => {
+    const a = (await findSourceBySlug(two.db, 'a'))!.id;
+    const heard: StoredNotice[] = [];
+    await one.listen!((notice) => heard.push(notice));
+    const big = Array.from({ length: 1000 }, (_, n) => item(`https://a.vn/big/${n}`, `Tin dài số ${n}`, 1000 + n));
+    const stored = await storeArticles(two.db, { sourceId: a, articles: big, now: T });
+    expect(stored.inserted).toHaveLength(1000);
+    const until = Date.now() + 10_000;
+    while (heard.flatMap((n) => n.newArticleIds).length < 1000 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(heard.flatMap((n) => n.newArticleIds).sort((x, y) => x - y)).toEqual([...stored.inserted].sort((x, y) => x - y));
+    expect(heard.length).toBeGreaterThanOrEqual(3);
+    expect(heard[0].topicIds).toEqual(stored.topicIds);
+  });
+
   it('ignores its own notices and payloads that are not newsgate notices', () => {
     expect(parseNotice(JSON.stringify({ o: 'me', s: 1, n: [1, 2], u: 0 }), 'me')).toBeNull();
     expect(parseNotice(JSON.stringify({ o: 'other', s: 1, n: [1, 2.5, 'x', 3], u: 2, t: [4, null] }), 'me')).toEqual({ sourceId: 1, newArticleIds: [1, 3], updated: 2, topicIds: [4] });
