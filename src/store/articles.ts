@@ -266,6 +266,10 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   }
   await writes.flush(trx);
 
+  // In key order: concurrent transactions (other instances linking the same stored article) then
+  // take the unique keys' locks in one order and cannot deadlock on them.
+  sourceLinks.sort((x, y) => x.article_id - y.article_id);
+  topicLinks.sort((x, y) => x.article_id - y.article_id || x.topic_id - y.topic_id);
   for (const chunk of chunks(sourceLinks)) await insertRows(trx, 'article_sources', ['article_id', 'source_id', 'published_at'], chunk, { onConflictDoNothing: [] });
   for (const chunk of chunks(topicLinks)) await insertRows(trx, 'article_topics', ['article_id', 'topic_id', 'published_at'], chunk, { onConflictDoNothing: [] });
 
@@ -436,14 +440,23 @@ function articleText(article: ArticleInput) {
 }
 
 /** Folds merged stories into the surviving one, keeping their ids resolvable as aliases. */
-async function mergeStories(trx: Transaction<Database>, writes: StoryWrites, storyId: number, merged: number[]): Promise<void> {
+async function mergeStories(trx: Transaction<Database>, writes: StoryWrites, target: number, merged: number[]): Promise<void> {
   // Write what the batch decided so far, so every story and article involved is a stored row.
   await writes.flush(trx);
+  // PostgreSQL: another instance may have merged the target away meanwhile; merge into its survivor.
+  const storyId = dialectOf(trx) === 'postgres' ? await followAlias(trx, target) : target;
+  merged = merged.filter((id) => id !== storyId);
+  if (merged.length === 0) return;
   await trx.updateTable('articles').set({ story_id: storyId }).where('story_id', 'in', merged).execute();
   await trx.updateTable('story_aliases').set({ story_id: storyId }).where('story_id', 'in', merged).execute();
   await trx.insertInto('story_aliases').values(merged.map((alias) => ({ alias_id: alias, story_id: storyId }))).onConflict((oc) => oc.column('alias_id').doUpdateSet({ story_id: storyId })).execute();
   await trx.deleteFrom('stories').where('id', 'in', merged).execute();
   await refreshStory(trx, storyId);
+}
+
+async function followAlias(trx: Transaction<Database>, storyId: number): Promise<number> {
+  const alias = await trx.selectFrom('story_aliases').select('story_id').where('alias_id', '=', storyId).executeTakeFirst();
+  return alias?.story_id ?? storyId;
 }
 
 /** Recomputes a story's counters and headline (its earliest article's title) from its articles. */

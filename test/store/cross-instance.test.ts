@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleInput } from '../../src/model/article.js';
-import { storeArticles } from '../../src/store/articles.js';
+import { refreshStory, storeArticles } from '../../src/store/articles.js';
 import type { Store } from '../../src/store/database.js';
 import { parseNotice, type StoredNotice } from '../../src/store/notify.js';
 import { findSourceBySlug } from '../../src/store/sources.js';
@@ -151,5 +151,31 @@ describe.skipIf(pgCase.skip !== null)(`notifications between instances${pgCase.s
     expect(parseNotice(JSON.stringify({ o: 'other', s: 1, n: [] }), 'me')).toEqual({ sourceId: 1, newArticleIds: [], updated: 0, topicIds: [] });
     expect(parseNotice('not json', 'me')).toBeNull();
     expect(parseNotice(JSON.stringify({ o: 'other', s: 'x', n: [] }), 'me')).toBeNull();
+  });
+});
+
+describe.skipIf(pgCase.skip !== null)(`story decisions made with an out-of-date view${pgCase.skip ? ` (skipped: ${pgCase.skip})` : ''}`, () => {
+  it('follows merges another instance made: joining or merging into a story that is now an alias lands in its survivor', async () => {
+    const a = (await findSourceBySlug(one.db, 'a'))!.id;
+    // Three stories stored; then "another instance" merges 2 into 1 (as mergeStories leaves it).
+    const base = await storeArticles(one.db, { sourceId: a, articles: [1, 2, 3].map((n) => item(`https://a.vn/view/${n}`, `Sự kiện riêng số ${n}`, 2000 + n)), now: T });
+    const [s1, s2, s3] = base.inserted;
+    await one.db.updateTable('articles').set({ story_id: s1 }).where('story_id', '=', s2).execute();
+    await one.db.insertInto('story_aliases').values({ alias_id: s2, story_id: s1 }).execute();
+    await one.db.deleteFrom('stories').where('id', '=', s2).execute();
+    await refreshStory(one.db, s1);
+
+    // This instance still believes story s2 exists: one article joins it, another merges s3 into it.
+    const decisions = [{ storyId: s2, merged: [] }, { storyId: s2, merged: [s3] }];
+    const stale = { assign: () => decisions.shift()! };
+    const later = await storeArticles(one.db, { sourceId: a, articles: [item('https://a.vn/view/4', 'Tin thêm 4', 2010), item('https://a.vn/view/5', 'Tin thêm 5', 2011)], stories: stale, now: T });
+    const rows = await one.db.selectFrom('articles').select(['id', 'story_id']).where('id', 'in', [...base.inserted, ...later.inserted]).orderBy('id').execute();
+    expect(rows.map((r) => r.story_id)).toEqual([s1, s1, s1, s1, s1]);
+    const story = await one.db.selectFrom('stories').select(['id', 'article_count']).where('id', 'in', [s1, s2, s3]).execute();
+    expect(story).toEqual([{ id: s1, article_count: 5 }]);
+    expect(await one.db.selectFrom('story_aliases').select(['alias_id', 'story_id']).where('alias_id', 'in', [s2, s3]).orderBy('alias_id').execute()).toEqual([
+      { alias_id: s2, story_id: s1 },
+      { alias_id: s3, story_id: s1 },
+    ]);
   });
 });
