@@ -157,11 +157,8 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     }
   }
   const keys = [...byKey.keys()];
-  const existing = new Map<string, { id: number; content_hash: string; published_at: number; source_id: number }>();
-  for (const chunk of chunks(keys)) {
-    const rows = await trx.selectFrom('articles').select(['id', 'key', 'content_hash', 'published_at', 'source_id']).where('key', 'in', chunk).execute();
-    for (const row of rows) existing.set(row.key, row);
-  }
+  const existing: StoredByKey = new Map();
+  await readStored(trx, keys, existing);
 
   if (dialectOf(trx) === 'postgres' && keys.some((key) => !existing.has(key))) {
     // Other gateway instances write the same database. New articles are stored under one
@@ -172,10 +169,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     // so related articles arriving at two instances at once still land in one story. Ids are
     // taken under the lock too, so they follow commit order (what catchUp relies on).
     await sql`select pg_advisory_xact_lock(${STORY_LOCK})`.execute(trx);
-    for (const chunk of chunks(keys.filter((key) => !existing.has(key)))) {
-      const rows = await trx.selectFrom('articles').select(['id', 'key', 'content_hash', 'published_at', 'source_id']).where('key', 'in', chunk).execute();
-      for (const row of rows) existing.set(row.key, row);
-    }
+    await readStored(trx, keys.filter((key) => !existing.has(key)), existing);
     await input.stories?.catchUp?.(trx);
   }
 
@@ -293,6 +287,16 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     await trx.updateTable('sources').set((eb) => ({ item_count: eb('item_count', '+', sourceLinks.length) })).where('id', '=', sourceId).execute();
   }
   return result;
+}
+
+type StoredByKey = Map<string, { id: number; content_hash: string; published_at: number; source_id: number }>;
+
+/** Adds the stored articles among `keys` to `into`. */
+async function readStored(trx: Transaction<Database>, keys: readonly string[], into: StoredByKey): Promise<void> {
+  for (const chunk of chunks(keys)) {
+    const rows = await trx.selectFrom('articles').select(['id', 'key', 'content_hash', 'published_at', 'source_id']).where('key', 'in', chunk).execute();
+    for (const row of rows) into.set(row.key, row);
+  }
 }
 
 /** Every column an inserted article row gives (insertRows needs them all, in one order). */
