@@ -177,6 +177,11 @@ export function pgBackendCpu(baseUrl: string, prefix: string, everyMs = 250) {
       await client.connect();
       void loop();
     },
+    /** Samples now and returns the CPU seconds so far. */
+    async read(): Promise<{ seconds: number; backends: number }> {
+      await sample().catch(() => {});
+      return { seconds: [...seen.values()].reduce((a, b) => a + b, 0), backends: seen.size };
+    },
     /** Takes a last sample and returns the total CPU seconds and the number of backends seen. */
     async stop(): Promise<{ seconds: number; backends: number }> {
       stopped = true;
