@@ -42,7 +42,15 @@ const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 16);
 const FEED_NEWEST = Date.UTC(2026, 10, 28, 3);
 const LOGS = 'data/bench-scale-logs';
 
-type FixtureStats = { counts: number[]; byAgent: Record<string, number>; first: number | null; last: number | null; cpuSeconds: number };
+type FixtureStats = {
+  counts: number[];
+  byAgent: Record<string, number>;
+  /** Per instance: how its fetches came, as runs separated by a pause of 1 s or more (size of each). */
+  burstsByAgent: Record<string, number[]>;
+  first: number | null;
+  last: number | null;
+  cpuSeconds: number;
+};
 
 interface Fixture {
   port: number;
@@ -244,6 +252,8 @@ interface SetupResult {
   notOnce: number;
   duplicates: { byKey: number; byLink: number };
   shares: number[];
+  /** Per instance: number of fetch bursts and the largest. */
+  bursts: { count: number; largest: number }[];
   gatewayCpu: number[];
   pgCpu: { seconds: number; backends: number } | null;
   fixtureCpu: number;
@@ -348,6 +358,10 @@ async function runSetup(fixture: Fixture, engine: 'sqlite' | 'postgres', k: numb
       notOnce: fetched.filter((n) => n !== 1).length,
       duplicates,
       shares: instances.map((_, i) => stats.byAgent[agentOf(i)] ?? 0),
+      bursts: instances.map((_, i) => {
+        const b = stats.burstsByAgent[agentOf(i)] ?? [];
+        return { count: b.length, largest: Math.max(0, ...b) };
+      }),
       gatewayCpu,
       pgCpu: pgCpuResult,
       fixtureCpu: stats.cpuSeconds,
@@ -356,7 +370,7 @@ async function runSetup(fixture: Fixture, engine: 'sqlite' | 'postgres', k: numb
       logs,
     };
     console.log(
-      `  ${complete ? 'done' : 'INCOMPLETE'} in ${result.wallSeconds.toFixed(1)} s (${result.pollSeconds.toFixed(1)} s from the first fetch): ${polled} sources, ${stored.toLocaleString('en')} items; fetches per source ${result.fetchesMin}–${result.fetchesMax}; duplicates ${duplicates.byKey}/${duplicates.byLink}; shares ${result.shares.join(' / ')}; gateway CPU ${gatewayCpu.map((c) => c.toFixed(1)).join(' + ')} s${pgCpuResult ? `; PostgreSQL backends ${pgCpuResult.seconds.toFixed(1)} s (${pgCpuResult.backends})` : ''}; load ${loadStart.join(' ')} → ${loadEnd.join(' ')}`,
+      `  ${complete ? 'done' : 'INCOMPLETE'} in ${result.wallSeconds.toFixed(1)} s (${result.pollSeconds.toFixed(1)} s from the first fetch): ${polled} sources, ${stored.toLocaleString('en')} items; fetches per source ${result.fetchesMin}–${result.fetchesMax}; duplicates ${duplicates.byKey}/${duplicates.byLink}; shares ${result.shares.join(' / ')}; fetch bursts ${result.bursts.map((b) => `${b.count} (largest ${b.largest})`).join(' / ')}; gateway CPU ${gatewayCpu.map((c) => c.toFixed(1)).join(' + ')} s${pgCpuResult ? `; PostgreSQL backends ${pgCpuResult.seconds.toFixed(1)} s (${pgCpuResult.backends})` : ''}; load ${loadStart.join(' ')} → ${loadEnd.join(' ')}`,
     );
     if (failures.length) console.log(`  failed sources (${result.failedSources}): ${failures.join(' | ')}`);
     logs.forEach((l, i) => {
@@ -407,11 +421,11 @@ async function main() {
     const share = r.shares.map((s) => `${((100 * s) / Math.max(1, r.shares.reduce((a, b) => a + b, 0))).toFixed(0)} %`).join(' / ');
     const errors = r.logs.reduce((n, l) => n + l.errors + l.stderr, 0);
     const warnings = r.logs.reduce((n, l) => n + l.warnings, 0);
-    return `| ${r.label}${r.complete ? '' : ' (INCOMPLETE)'} | ${r.wallSeconds.toFixed(1)} s${speedup} | ${r.pollSeconds.toFixed(1)} s | ${int(r.polled / r.wallSeconds)} | ${int(r.stored / r.wallSeconds)} | ${r.fetchesMin === r.fetchesMax ? r.fetchesMin : `${r.fetchesMin}–${r.fetchesMax} (${r.notOnce} not 1)`} | ${r.duplicates.byKey} / ${r.duplicates.byLink} | ${share} | ${r.gatewayCpu.map((c) => c.toFixed(1)).join(' + ')} = ${cpu.toFixed(1)} s (${(cpu / r.wallSeconds).toFixed(2)} cores) | ${r.pgCpu ? `${r.pgCpu.seconds.toFixed(1)} s` : '–'} | ${int(r.stored / (cpu + (r.pgCpu?.seconds ?? 0)))} | ${r.loadStart[0]} → ${r.loadEnd[0]} | ${errors} / ${warnings} |`;
+    return `| ${r.label}${r.complete ? '' : ' (INCOMPLETE)'} | ${r.wallSeconds.toFixed(1)} s${speedup} | ${r.pollSeconds.toFixed(1)} s | ${int(r.polled / r.wallSeconds)} | ${int(r.stored / r.wallSeconds)} | ${r.fetchesMin === r.fetchesMax ? r.fetchesMin : `${r.fetchesMin}–${r.fetchesMax} (${r.notOnce} not 1)`} | ${r.duplicates.byKey} / ${r.duplicates.byLink} | ${share} | ${r.bursts.map((b) => `${b.count} × ≤ ${b.largest}`).join(' / ')} | ${r.gatewayCpu.map((c) => c.toFixed(1)).join(' + ')} = ${cpu.toFixed(1)} s (${(cpu / r.wallSeconds).toFixed(2)} cores) | ${r.pgCpu ? `${r.pgCpu.seconds.toFixed(1)} s` : '–'} | ${int(r.stored / (cpu + (r.pgCpu?.seconds ?? 0)))} | ${r.loadStart[0]} → ${r.loadEnd[0]} | ${errors} / ${warnings} |`;
   });
   const table = [
-    `| setup | wall time, spawn → all stored | from the first fetch | sources/s | items/s | fetches per source | duplicate articles (by key / link) | share of fetches per instance | gateway CPU (per instance) | PostgreSQL backends CPU | items per CPU-s (gateways + backends) | load avg (1 min), start → end | log errors / warnings |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| setup | wall time, spawn → all stored | from the first fetch | sources/s | items/s | fetches per source | duplicate articles (by key / link) | share of fetches per instance | fetch bursts per instance (× largest) | gateway CPU (per instance) | PostgreSQL backends CPU | items per CPU-s (gateways + backends) | load avg (1 min), start → end | log errors / warnings |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   console.log(`\n${SOURCES.toLocaleString('en')} sources × ${ITEMS} items = ${total.toLocaleString('en')} items; Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}); fetch concurrency ${CONCURRENCY} per instance\n`);
@@ -428,6 +442,7 @@ function serveFeeds() {
   const bodies = Array.from({ length: SOURCES }, (_, f) => Buffer.from(generateFeed(f, ITEMS, FEED_NEWEST)));
   let counts = new Array<number>(SOURCES).fill(0);
   let byAgent: Record<string, number> = {};
+  let timesByAgent: Record<string, number[]> = {};
   let first: number | null = null;
   let last: number | null = null;
   const server = createServer((req, res) => {
@@ -442,6 +457,7 @@ function serveFeeds() {
     counts[f]++;
     const agent = String(req.headers['user-agent']);
     byAgent[agent] = (byAgent[agent] ?? 0) + 1;
+    (timesByAgent[agent] ??= []).push(now);
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
     res.end(bodies[f]);
   });
@@ -450,11 +466,18 @@ function serveFeeds() {
     if (message === 'reset') {
       counts = new Array<number>(SOURCES).fill(0);
       byAgent = {};
+      timesByAgent = {};
       first = last = null;
       process.send!({ reset: true });
     } else if (message === 'stats') {
       const { user, system } = process.cpuUsage();
-      process.send!({ counts, byAgent, first, last, cpuSeconds: (user + system) / 1e6 } satisfies FixtureStats);
+      const burstsByAgent: Record<string, number[]> = {};
+      for (const [agent, times] of Object.entries(timesByAgent)) {
+        const bursts: number[] = [];
+        times.forEach((t, i) => (i > 0 && t - times[i - 1] < 1000 ? bursts[bursts.length - 1]++ : bursts.push(1)));
+        burstsByAgent[agent] = bursts;
+      }
+      process.send!({ counts, byAgent, burstsByAgent, first, last, cpuSeconds: (user + system) / 1e6 } satisfies FixtureStats);
     }
   });
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
