@@ -65,6 +65,8 @@ if (process.argv[2] === 'pipeline') {
       clustered++;
       return result;
     },
+    // PostgreSQL: reading what other instances stored, under the story lock (not counted as clustering).
+    ...(assigner.catchUp ? { catchUp: (trx) => assigner.catchUp!(trx) } : {}),
   };
   // Where the memory is: peak V8 heap in use and peak memory outside it (Buffers, SQLite).
   const peak = { heapMb: 0, externalMb: 0, startRssMb: process.memoryUsage().rss / 2 ** 20 };
