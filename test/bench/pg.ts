@@ -149,46 +149,77 @@ export function childrenCpuSeconds(): number {
 /** USER_HZ: 100 on every Linux build Node supports. */
 const CLOCK_TICKS = 100;
 
+/** What pgBackendCpu found. */
+export interface BackendCpu {
+  /** CPU seconds of the backends seen (user + system). */
+  seconds: number;
+  backends: number;
+  /** Periodic samples taken. */
+  samples: number;
+  /** Mean number of backends inside a transaction (active, or idle in one while the app works). */
+  inTransaction: number;
+  /** Per lock kind (pg_stat_activity.wait_event: advisory, transactionid, tuple, …): share of samples in which a backend waited for one. */
+  lockWaits: Record<string, number>;
+}
+
 /**
  * CPU time of the PostgreSQL backends serving connections whose application_name starts with
  * `prefix` (set it in the URL). Backends come and go with the pools, so they are sampled and the
  * last reading of each is kept; the server's background processes (WAL writer, checkpointer)
- * are not counted.
+ * are not counted. Each periodic sample also notes which backends are in a transaction and
+ * which wait for a lock (serialisation between instances shows there).
  */
 export function pgBackendCpu(baseUrl: string, prefix: string, everyMs = 250) {
   const seen = new Map<number, number>();
   const client = new pg.Client({ connectionString: withParams(baseUrl, { application_name: 'newsgate-bench-sampler' }) });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const sample = async () => {
-    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name like $1', [`${prefix}%`]);
+  let samples = 0;
+  let inTransaction = 0;
+  const lockWaits: Record<string, number> = {};
+  const sample = async (periodic = false) => {
+    const { rows } = await client.query<{ pid: number; state: string | null; wait_event_type: string | null; wait_event: string | null }>(
+      'select pid, state, wait_event_type, wait_event from pg_stat_activity where application_name like $1',
+      [`${prefix}%`],
+    );
     for (const { pid } of rows) {
       const cpu = procCpuSeconds(pid);
       if (cpu !== null) seen.set(pid, Math.max(cpu, seen.get(pid) ?? 0));
     }
+    if (!periodic) return;
+    samples++;
+    inTransaction += rows.filter((r) => r.state === 'active' || r.state?.startsWith('idle in transaction')).length;
+    for (const kind of new Set(rows.filter((r) => r.wait_event_type === 'Lock').map((r) => r.wait_event ?? '?'))) lockWaits[kind] = (lockWaits[kind] ?? 0) + 1;
   };
   const loop = async () => {
     if (stopped) return;
-    await sample().catch(() => {});
+    await sample(true).catch(() => {});
     if (!stopped) timer = setTimeout(loop, everyMs);
   };
+  const result = (): BackendCpu => ({
+    seconds: [...seen.values()].reduce((a, b) => a + b, 0),
+    backends: seen.size,
+    samples,
+    inTransaction: samples ? inTransaction / samples : 0,
+    lockWaits: Object.fromEntries(Object.entries(lockWaits).map(([kind, n]) => [kind, n / Math.max(1, samples)])),
+  });
   return {
     async start() {
       await client.connect();
       void loop();
     },
     /** Samples now and returns the CPU seconds so far. */
-    async read(): Promise<{ seconds: number; backends: number }> {
+    async read(): Promise<BackendCpu> {
       await sample().catch(() => {});
-      return { seconds: [...seen.values()].reduce((a, b) => a + b, 0), backends: seen.size };
+      return result();
     },
-    /** Takes a last sample and returns the total CPU seconds and the number of backends seen. */
-    async stop(): Promise<{ seconds: number; backends: number }> {
+    /** Takes a last sample and returns the totals. */
+    async stop(): Promise<BackendCpu> {
       stopped = true;
       clearTimeout(timer);
       await sample().catch(() => {});
       await client.end().catch(() => {});
-      return { seconds: [...seen.values()].reduce((a, b) => a + b, 0), backends: seen.size };
+      return result();
     },
   };
 }

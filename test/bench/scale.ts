@@ -15,6 +15,9 @@
  * backends serving them, the load average, and errors and warnings in the instances' logs.
  * Only the CLI and SQL are used, so the harness measures whatever the build does.
  *
+ * The same setups then run a write-bound workload (BENCH_SCALE_HEAVY, default 200x500: 200
+ * sources of 500 items), where the lease scheduler's batches are not the limit.
+ *
  * Environment: BENCH_SCALE_SOURCES (1000), BENCH_SCALE_ITEMS (50), BENCH_SCALE_INSTANCES
  * ("1,2,3": the PostgreSQL setups), BENCH_SCALE_SQLITE (1; 0 skips the SQLite setup), BENCH_PG
  * (0 skips PostgreSQL), BENCH_SCALE_TIMEOUT_SECONDS (900 per setup), BENCH_SCALE_PAUSE_SECONDS
@@ -31,10 +34,17 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { generateFeed } from './feed-generator.js';
-import { benchPostgres, BIN, createBenchSchema, migrate, pgBackendCpu, procCpuSeconds, withParams } from './pg.js';
+import { benchPostgres, BIN, createBenchSchema, migrate, pgBackendCpu, procCpuSeconds, withParams, type BackendCpu } from './pg.js';
 
-const SOURCES = Number(process.env.BENCH_SCALE_SOURCES ?? 1000);
-const ITEMS = Number(process.env.BENCH_SCALE_ITEMS ?? 50);
+/** The workload being run (the fixture child gets it through the same variables). */
+let SOURCES = Number(process.env.BENCH_SCALE_SOURCES ?? 1000);
+let ITEMS = Number(process.env.BENCH_SCALE_ITEMS ?? 50);
+/**
+ * A second, write-bound workload ("SOURCESxITEMS", default 200x500: 100,000 items, as
+ * bench:ingest) where the scheduler's batches are not what limits the instances, so whatever
+ * serialises storing across them shows. BENCH_SCALE_HEAVY=0 skips it.
+ */
+const HEAVY = process.env.BENCH_SCALE_HEAVY === '0' ? null : (process.env.BENCH_SCALE_HEAVY ?? '200x500').split('x').map(Number);
 const INSTANCES = (process.env.BENCH_SCALE_INSTANCES ?? '1,2,3').split(',').map(Number).filter((n) => n > 0);
 const TIMEOUT_MS = Number(process.env.BENCH_SCALE_TIMEOUT_SECONDS ?? 900) * 1000;
 const PAUSE_MS = Number(process.env.BENCH_SCALE_PAUSE_SECONDS ?? 10) * 1000;
@@ -60,7 +70,7 @@ interface Fixture {
 }
 
 async function startFixture(): Promise<Fixture> {
-  const child = fork(process.argv[1], ['serve-feeds'], { stdio: 'inherit' });
+  const child = fork(process.argv[1], ['serve-feeds'], { stdio: 'inherit', env: { ...process.env, BENCH_SCALE_SOURCES: String(SOURCES), BENCH_SCALE_ITEMS: String(ITEMS) } });
   const ask = <T>(message: string) =>
     new Promise<T>((resolve) => {
       child.once('message', (m) => resolve(m as T));
@@ -68,18 +78,6 @@ async function startFixture(): Promise<Fixture> {
     });
   const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
   return { port, reset: () => ask('reset').then(() => {}), stats: () => ask<FixtureStats>('stats'), stop: () => child.kill() };
-}
-
-/** A port free right now on 127.0.0.1 (each instance gets its own). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const agentOf = (i: number) => `newsgate-bench-instance-${i + 1}`;
@@ -110,9 +108,11 @@ interface Instance {
   exited: Promise<void>;
 }
 
-function startInstance(db: string, config: string, port: number, log: string): Instance {
+function startInstance(db: string, config: string, log: string): Instance {
   const out = createWriteStream(log);
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', config, '--db', db, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'info'], {
+  // Port 0: each instance gets a port of its own from the kernel (a port probed free beforehand can
+  // be taken by an outgoing connection before the instance binds it); its log line names it.
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', config, '--db', db, '--port', '0', '--host', '127.0.0.1', '--log-level', 'info'], {
     env: { ...process.env, NODE_ENV: 'production', NEWSGATE_ALLOW_PRIVATE_SOURCES: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -128,8 +128,8 @@ function startInstance(db: string, config: string, port: number, log: string): I
 }
 
 /** What the logs of an instance say beyond routine: pino lines at warn and above, and anything on stderr. */
-function logProblems(file: string): { errors: number; warnings: number; stderr: number; examples: string[]; unexpectedExit: string | null } {
-  const result = { errors: 0, warnings: 0, stderr: 0, examples: [] as string[], unexpectedExit: null as string | null };
+function logProblems(file: string): { errors: number; warnings: number; stderr: number; examples: string[]; unexpectedExit: string | null; url: string | null } {
+  const result = { errors: 0, warnings: 0, stderr: 0, examples: [] as string[], unexpectedExit: null as string | null, url: null as string | null };
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
     if (line.startsWith('[exit]')) {
@@ -141,12 +141,13 @@ function logProblems(file: string): { errors: number; warnings: number; stderr: 
       if (result.examples.length < 5) result.examples.push(line.slice(0, 300));
       continue;
     }
-    let entry: { level?: number; msg?: string; err?: { message?: string }; source?: string; error?: string };
+    let entry: { level?: number; msg?: string; err?: { message?: string }; source?: string; error?: string; url?: string };
     try {
       entry = JSON.parse(line);
     } catch {
       continue;
     }
+    if (entry.url && entry.msg?.startsWith('newsgate listening')) result.url = entry.url;
     if ((entry.level ?? 0) >= 50) result.errors++;
     else if ((entry.level ?? 0) >= 40) result.warnings++;
     else continue;
@@ -255,12 +256,21 @@ interface SetupResult {
   /** Per instance: number of fetch bursts and the largest. */
   bursts: { count: number; largest: number }[];
   gatewayCpu: number[];
-  pgCpu: { seconds: number; backends: number } | null;
+  pgCpu: BackendCpu | null;
   fixtureCpu: number;
   loadStart: number[];
   loadEnd: number[];
   logs: ReturnType<typeof logProblems>[];
 }
+
+/** "0.9 in a transaction; advisory lock 35 %": what the sampled backends were doing. */
+const waits = (b: BackendCpu) =>
+  `${b.inTransaction.toFixed(2)} in a transaction; ${
+    Object.entries(b.lockWaits)
+      .sort((x, y) => y[1] - x[1])
+      .map(([kind, share]) => `${kind} ${(100 * share).toFixed(0)} %`)
+      .join(', ') || 'no lock waits'
+  } (${b.samples} samples)`;
 
 const load = () => loadavg().map((n) => Number(n.toFixed(2)));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -301,7 +311,7 @@ async function runSetup(fixture: Fixture, engine: 'sqlite' | 'postgres', k: numb
       writeConfig(config, fixture.port, i);
       // Each instance's connections are named, so the PostgreSQL backends serving them can be found.
       const url = engine === 'postgres' ? withParams(db, { application_name: `newsgate-bench-${tag}-${i + 1}` }) : db;
-      instances.push(startInstance(url, config, await freePort(), join(LOGS, `${tag}-instance-${i + 1}.log`)));
+      instances.push(startInstance(url, config, join(LOGS, `${tag}-instance-${i + 1}.log`)));
     }
     let progress: Progress | null = null;
     let complete = false;
@@ -370,9 +380,10 @@ async function runSetup(fixture: Fixture, engine: 'sqlite' | 'postgres', k: numb
       logs,
     };
     console.log(
-      `  ${complete ? 'done' : 'INCOMPLETE'} in ${result.wallSeconds.toFixed(1)} s (${result.pollSeconds.toFixed(1)} s from the first fetch): ${polled} sources, ${stored.toLocaleString('en')} items; fetches per source ${result.fetchesMin}–${result.fetchesMax}; duplicates ${duplicates.byKey}/${duplicates.byLink}; shares ${result.shares.join(' / ')}; fetch bursts ${result.bursts.map((b) => `${b.count} (largest ${b.largest})`).join(' / ')}; gateway CPU ${gatewayCpu.map((c) => c.toFixed(1)).join(' + ')} s${pgCpuResult ? `; PostgreSQL backends ${pgCpuResult.seconds.toFixed(1)} s (${pgCpuResult.backends})` : ''}; load ${loadStart.join(' ')} → ${loadEnd.join(' ')}`,
+      `  ${complete ? 'done' : 'INCOMPLETE'} in ${result.wallSeconds.toFixed(1)} s (${result.pollSeconds.toFixed(1)} s from the first fetch): ${polled} sources, ${stored.toLocaleString('en')} items; fetches per source ${result.fetchesMin}–${result.fetchesMax}; duplicates ${duplicates.byKey}/${duplicates.byLink}; shares ${result.shares.join(' / ')}; fetch bursts ${result.bursts.map((b) => `${b.count} (largest ${b.largest})`).join(' / ')}; gateway CPU ${gatewayCpu.map((c) => c.toFixed(1)).join(' + ')} s${pgCpuResult ? `; PostgreSQL backends ${pgCpuResult.seconds.toFixed(1)} s (${pgCpuResult.backends}), ${waits(pgCpuResult)}` : ''}; load ${loadStart.join(' ')} → ${loadEnd.join(' ')}`,
     );
     if (failures.length) console.log(`  failed sources (${result.failedSources}): ${failures.join(' | ')}`);
+    console.log(`  instances: ${logs.map((l, i) => `${i + 1} ${l.url ?? 'NEVER LISTENED'}`).join(', ')}`);
     logs.forEach((l, i) => {
       if (l.errors || l.warnings || l.stderr || l.unexpectedExit)
         console.log(`  instance ${i + 1} log: ${l.errors} errors, ${l.warnings} warnings, ${l.stderr} stderr lines${l.unexpectedExit ? `, ${l.unexpectedExit}` : ''}\n    ${l.examples.join('\n    ')}`);
@@ -397,20 +408,38 @@ async function main() {
   mkdirSync(LOGS, { recursive: true });
   const postgres = await benchPostgres();
   if ('skip' in postgres) console.log(`skipping the PostgreSQL setups: ${postgres.skip}`);
-  const fixture = await startFixture();
-  const results: SetupResult[] = [];
   const setups: ['sqlite' | 'postgres', number][] = [
     ...(process.env.BENCH_SCALE_SQLITE === '0' ? [] : [['sqlite', 1] as ['sqlite', number]]),
     ...('url' in postgres ? INSTANCES.map((k) => ['postgres', k] as ['postgres', number]) : []),
   ];
-  try {
-    for (const [n, [engine, k]] of setups.entries()) {
-      if (n > 0) await sleep(PAUSE_MS);
-      results.push(await runSetup(fixture, engine, k, 'url' in postgres ? postgres.url : null));
+  const tables: string[] = [];
+  const workloads = [[SOURCES, ITEMS], ...(HEAVY ? [HEAVY] : [])];
+  for (const [w, [sources, items]] of workloads.entries()) {
+    SOURCES = sources;
+    ITEMS = items;
+    if (w > 0) await sleep(PAUSE_MS);
+    console.log(`
+### ${SOURCES.toLocaleString('en')} sources × ${ITEMS} items`);
+    const fixture = await startFixture();
+    const results: SetupResult[] = [];
+    try {
+      for (const [n, [engine, k]] of setups.entries()) {
+        if (n > 0) await sleep(PAUSE_MS);
+        results.push(await runSetup(fixture, engine, k, 'url' in postgres ? postgres.url : null));
+      }
+    } finally {
+      fixture.stop();
     }
-  } finally {
-    fixture.stop();
+    tables.push(report(results));
   }
+  console.log(`
+Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}); fetch concurrency ${CONCURRENCY} per instance`);
+  for (const table of tables) console.log(`
+${table}`);
+}
+
+/** The markdown table of one workload's setups (and a failure exit code when a check failed). */
+function report(results: SetupResult[]): string {
 
   const int = (n: number) => Math.round(n).toLocaleString('en');
   const total = SOURCES * ITEMS;
@@ -421,20 +450,31 @@ async function main() {
     const share = r.shares.map((s) => `${((100 * s) / Math.max(1, r.shares.reduce((a, b) => a + b, 0))).toFixed(0)} %`).join(' / ');
     const errors = r.logs.reduce((n, l) => n + l.errors + l.stderr, 0);
     const warnings = r.logs.reduce((n, l) => n + l.warnings, 0);
-    return `| ${r.label}${r.complete ? '' : ' (INCOMPLETE)'} | ${r.wallSeconds.toFixed(1)} s${speedup} | ${r.pollSeconds.toFixed(1)} s | ${int(r.polled / r.wallSeconds)} | ${int(r.stored / r.wallSeconds)} | ${r.fetchesMin === r.fetchesMax ? r.fetchesMin : `${r.fetchesMin}–${r.fetchesMax} (${r.notOnce} not 1)`} | ${r.duplicates.byKey} / ${r.duplicates.byLink} | ${share} | ${r.bursts.map((b) => `${b.count} × ≤ ${b.largest}`).join(' / ')} | ${r.gatewayCpu.map((c) => c.toFixed(1)).join(' + ')} = ${cpu.toFixed(1)} s (${(cpu / r.wallSeconds).toFixed(2)} cores) | ${r.pgCpu ? `${r.pgCpu.seconds.toFixed(1)} s` : '–'} | ${int(r.stored / (cpu + (r.pgCpu?.seconds ?? 0)))} | ${r.loadStart[0]} → ${r.loadEnd[0]} | ${errors} / ${warnings} |`;
+    return `| ${r.label}${r.complete ? '' : ' (INCOMPLETE)'} | ${r.wallSeconds.toFixed(1)} s${speedup} | ${r.pollSeconds.toFixed(1)} s | ${int(r.polled / r.wallSeconds)} | ${int(r.stored / r.wallSeconds)} | ${r.fetchesMin === r.fetchesMax ? r.fetchesMin : `${r.fetchesMin}–${r.fetchesMax} (${r.notOnce} not 1)`} | ${r.duplicates.byKey} / ${r.duplicates.byLink} | ${share} | ${r.bursts.map((b) => `${b.count} × ≤ ${b.largest}`).join(' / ')} | ${r.gatewayCpu.map((c) => c.toFixed(1)).join(' + ')} = ${cpu.toFixed(1)} s (${(cpu / r.wallSeconds).toFixed(2)} cores) | ${r.pgCpu ? `${r.pgCpu.seconds.toFixed(1)} s` : '–'} | ${r.pgCpu ? waits(r.pgCpu) : '–'} | ${int(r.stored / (cpu + (r.pgCpu?.seconds ?? 0)))} | ${r.loadStart[0]} → ${r.loadEnd[0]} | ${errors} / ${warnings} |`;
   });
   const table = [
-    `| setup | wall time, spawn → all stored | from the first fetch | sources/s | items/s | fetches per source | duplicate articles (by key / link) | share of fetches per instance | fetch bursts per instance (× largest) | gateway CPU (per instance) | PostgreSQL backends CPU | items per CPU-s (gateways + backends) | load avg (1 min), start → end | log errors / warnings |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `${SOURCES.toLocaleString('en')} sources × ${ITEMS} items = ${total.toLocaleString('en')} items:`,
+    '',
+    `| setup | wall time, spawn → all stored | from the first fetch | sources/s | items/s | fetches per source | duplicate articles (by key / link) | share of fetches per instance | fetch bursts per instance (× largest) | gateway CPU (per instance) | PostgreSQL backends CPU | PostgreSQL backends in a transaction (mean) · waiting for a lock (share of samples) | items per CPU-s (gateways + backends) | load avg (1 min), start → end | log errors / warnings |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
-  console.log(`\n${SOURCES.toLocaleString('en')} sources × ${ITEMS} items = ${total.toLocaleString('en')} items; Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}); fetch concurrency ${CONCURRENCY} per instance\n`);
-  console.log(table);
-  const failed = results.filter((r) => !r.complete || r.fetchesMin !== 1 || r.fetchesMax !== 1 || r.duplicates.byKey !== 0 || r.duplicates.byLink !== 0);
+  const failed = results.filter(
+    (r) =>
+      !r.complete ||
+      r.fetchesMin !== 1 ||
+      r.fetchesMax !== 1 ||
+      r.duplicates.byKey !== 0 ||
+      r.duplicates.byLink !== 0 ||
+      r.logs.some((l) => !l.url || l.errors > 0 || l.stderr > 0 || l.unexpectedExit),
+  );
   if (failed.length) {
-    console.log(`\nCHECKS FAILED for: ${failed.map((r) => r.label).join('; ')} (every source fetched exactly once, no duplicate article, every item stored)`);
+    console.log(
+      `\nCHECKS FAILED for ${SOURCES} × ${ITEMS}: ${failed.map((r) => r.label).join('; ')} (every instance listening with a clean log, every source fetched exactly once, no duplicate article, every item stored)`,
+    );
     process.exitCode = 1;
   }
+  return table;
 }
 
 function serveFeeds() {
