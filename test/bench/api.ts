@@ -18,6 +18,15 @@
  * Targets: (a)–(c) p50 ≤ 2 ms and p99 ≤ 10 ms at concurrency 1; GraphQL throughput ≥ 1/3 of
  * the floor's; server RSS < 300 MB. Writes test/bench/RESULTS-api.md.
  *
+ * PostgreSQL (issue 7), in the same run: the same database copied into a fresh schema with
+ * `newsgate copy` (then ANALYZE), served by the same app on PostgreSQL — where createApp keeps
+ * the response cache off, so its figures compare with SQLite's uncached ones — checked to give
+ * the same answers, and timed the same way; the CPU time of the PostgreSQL backends serving it
+ * is counted beside the server's. The schema is dropped afterwards. BENCH_PG=0 skips this; an
+ * unreachable server skips it with the reason printed. Needs `npm run build` (the CLI).
+ * BENCH_PG_KEEP=1 keeps the filled schema (its name is printed) and BENCH_PG_SCHEMA=<name>
+ * benchmarks an existing one instead of copying again (the copy takes minutes).
+ *
  * Environment: BENCH_SECONDS (default 10) per run, BENCH_CONNECTIONS (default 8) for the
  * saturated runs.
  */
@@ -29,14 +38,17 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import SQLite from 'better-sqlite3';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { openStore } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/open.js';
 import { relevanceTiers, toMatchExpression } from '../../src/store/search.js';
 import { parseSearchQuery } from '../../src/text/search-query.js';
 import { tokenizeSyllables } from '../../src/text/tokenize.js';
 import { generateDatabase } from './generate-db.js';
+import { benchPostgres, copyInto, createBenchSchema, pgBackendCpu, withParams, type BenchSchema } from './pg.js';
 
 const DB = 'data/bench-api.db';
 const SHAPE = { articles: 1_000_000, sources: 500, topics: 20, storySize: 4 };
@@ -127,11 +139,12 @@ const floorBody = (scenario: Scenario, p: Params) => JSON.stringify({ scenario, 
 /** The response cache's counters in the GraphQL child (null in the others). */
 let cacheStats: () => unknown = () => null;
 
-async function serveGraphQL(cached: boolean): Promise<number> {
-  const store = await openStore(DB);
+async function serveGraphQL(cached: boolean, pgUrl?: string): Promise<number> {
+  // PostgreSQL: the schema the parent filled (createApp leaves the response cache off there anyway).
+  const store = pgUrl ? await openDatabase(pgUrl) : await openStore(DB);
   // Logging as `newsgate serve` does (a line per request at info), into /dev/null.
   const logger = createLogger({ level: 'info', stream: createWriteStream('/dev/null') });
-  const app = await createApp(benchConfig(), store, { responseCache: cached ? {} : false, logger });
+  const app = await createApp(benchConfig(), store, { responseCache: cached && !pgUrl ? {} : false, logger });
   // No poller runs here: invalidate as the poll reports of a live server would.
   if (app.responseCache) setInterval(() => app.responseCache!.invalidate(), INVALIDATE_MS);
   cacheStats = () => app.responseCache && { ...app.responseCache.stats };
@@ -260,10 +273,10 @@ type Memory = { rss: number; maxRss: number; heapUsed: number; heapAfterGc: numb
 type CacheStats = { hits: number; misses: number; stored: number; invalidations: number } | null;
 type ChildMessage = { port: number } | Memory | { cpuMicros: number } | { cache: CacheStats };
 
-async function startChild(kind: 'graphql' | 'graphql-uncached' | 'floor') {
+async function startChild(kind: 'graphql' | 'graphql-uncached' | 'floor' | 'graphql-pg', pgUrl?: string) {
   // Deployed like production: graphql-js skips its development-only checks under NODE_ENV=production.
   // --expose-gc only so the report can show the heap after a full collection (leak check).
-  const child: ChildProcess = fork(process.argv[1], ['serve', kind], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' }, execArgv: ['--expose-gc'] });
+  const child: ChildProcess = fork(process.argv[1], ['serve', kind, ...(pgUrl ? [pgUrl] : [])], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' }, execArgv: ['--expose-gc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m: ChildMessage) => resolve((m as { port: number }).port)));
   return {
     port,
@@ -307,12 +320,17 @@ interface Run {
   requests: number;
   non2xx: number;
   errors: number;
+  /** CPU time of the PostgreSQL backends per request (µs), when a sampler was given. */
+  backendCpuPerRequest: number;
 }
 
 type Server = Awaited<ReturnType<typeof startChild>>;
 
-async function cannon(server: Server, body: (i: number) => string, connections: number, seconds: number): Promise<Run> {
+type BackendSampler = { read(): Promise<{ seconds: number }> };
+
+async function cannon(server: Server, body: (i: number) => string, connections: number, seconds: number, backend?: BackendSampler): Promise<Run> {
   const port = server.port;
+  const backendBefore = (await backend?.read())?.seconds ?? 0;
   const cpuBefore = await server.cpu();
   let i = 0;
   const times: number[] = [];
@@ -328,8 +346,10 @@ async function cannon(server: Server, body: (i: number) => string, connections: 
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
   const result = await instance;
   const cpuAfter = await server.cpu();
+  const backendAfter = (await backend?.read())?.seconds ?? 0;
   times.sort((a, b) => a - b);
   return {
+    backendCpuPerRequest: ((backendAfter - backendBefore) * 1e6) / Math.max(1, result.requests.total),
     rps: result.requests.total / seconds,
     cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
     p50: percentile(times, 50),
@@ -339,6 +359,15 @@ async function cannon(server: Server, body: (i: number) => string, connections: 
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+async function pgVersion(url: string): Promise<string | null> {
+  const store = await openDatabase(url, { migrate: false });
+  try {
+    return (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(store.db)).rows[0]?.v ?? null;
+  } finally {
+    await store.close();
+  }
 }
 
 async function main() {
@@ -356,12 +385,39 @@ async function main() {
   const searchNote = `${SEARCHES.length} two-word searches from headlines (e.g. "${SEARCHES[0]}", "${SEARCHES[1]}"), matching ${matchCounts[0].toLocaleString('en-US')} to ${matchCounts.at(-1)!.toLocaleString('en-US')} articles (median ${matchCounts[Math.floor(matchCounts.length / 2)].toLocaleString('en-US')})`;
   console.log(`(e): ${searchNote}`);
 
+  // PostgreSQL: the same rows in a fresh schema, through the CLI as an operator would move them.
+  const postgres = await benchPostgres();
+  if ('skip' in postgres) console.log(`skipping PostgreSQL: ${postgres.skip}`);
+  let pgSchema: BenchSchema | null = null;
+  let pgCopyNote = '';
+  if ('url' in postgres && process.env.BENCH_PG_SCHEMA) {
+    const schema = process.env.BENCH_PG_SCHEMA;
+    pgSchema = { schema, url: withParams(postgres.url, { options: `-c search_path=${schema}` }), drop: async () => {} };
+    pgCopyNote = `schema ${schema} filled by an earlier run (BENCH_PG_SCHEMA)`;
+  } else if ('url' in postgres) {
+    pgSchema = await createBenchSchema(postgres.url, 'api');
+    console.log(`copying ${DB} into PostgreSQL schema ${pgSchema.schema} with \`newsgate copy\`…`);
+    const copied = await copyInto(`sqlite:${DB}`, pgSchema.url);
+    const admin = await openDatabase(pgSchema.url, { migrate: false });
+    const analyzeStart = performance.now();
+    await sql`analyze`.execute(admin.db);
+    await admin.close();
+    pgCopyNote = `${(copied.rows.articles ?? 0).toLocaleString('en-US')} articles copied with \`newsgate copy\` in ${copied.seconds.toFixed(0)} s, then ANALYZE (${((performance.now() - analyzeStart) / 1000).toFixed(0)} s)`;
+    console.log(pgCopyNote);
+  }
+
   const loadStart = loadavg().map((n) => n.toFixed(1)).join(', ');
   const gql = await startChild('graphql');
   const raw = await startChild('graphql-uncached');
   const floor = await startChild('floor');
+  // Its connections are named so the backends serving them can be found (their CPU time counted).
+  const pgServer = pgSchema ? await startChild('graphql-pg', withParams(pgSchema.url, { application_name: 'newsgate-bench-api' })) : null;
+  const backend = pgServer && 'url' in postgres ? pgBackendCpu(postgres.url, 'newsgate-bench-api') : null;
+  await backend?.start();
   const idle = await gql.memory();
   const rows: string[] = [];
+  const pgRows: string[] = [];
+  const pgMismatches: string[] = [];
   try {
     // Page-50 cursors, found by paging through the API like a client would.
     const page50 = new Map<string, string>();
@@ -391,6 +447,16 @@ async function main() {
             throw new Error(`(${scenario}) floor and API disagree:\n${JSON.stringify(fromGql).slice(0, 400)}\n${JSON.stringify(fromFloor).slice(0, 400)}`);
           }
         }
+        if (pgServer) {
+          // The copy kept every id: PostgreSQL must give the same bytes (search order reported, not fatal).
+          const fromPg = await post(pgServer.port, graphqlBody(scenario, p));
+          if (fromPg.errors) throw new Error(`(${scenario}) PostgreSQL: ${JSON.stringify(fromPg.errors)}`);
+          if (JSON.stringify(fromPg) !== JSON.stringify(answers[0])) {
+            const message = `(${scenario}) PostgreSQL and SQLite disagree:\n${JSON.stringify(fromPg).slice(0, 400)}\n${JSON.stringify(answers[0]).slice(0, 400)}`;
+            if (scenario !== 'e') throw new Error(message);
+            pgMismatches.push(message);
+          }
+        }
       }
     }
 
@@ -414,6 +480,17 @@ async function main() {
       const rawN = await cannon(raw, g, CONNECTIONS, DURATION);
       const floorN = await cannon(floor, f, CONNECTIONS, DURATION);
       for (const run of [gql1, raw1, floor1, gqlN, rawN, floorN]) if (run.non2xx || run.errors) throw new Error(`(${scenario}) ${run.non2xx} non-2xx, ${run.errors} errors`);
+      if (pgServer) {
+        await cannon(pgServer, g, 1, WARMUP);
+        const pg1 = await cannon(pgServer, g, 1, DURATION, backend ?? undefined);
+        const pgN = await cannon(pgServer, g, CONNECTIONS, DURATION, backend ?? undefined);
+        for (const run of [pg1, pgN]) if (run.non2xx || run.errors) throw new Error(`(${scenario}) PostgreSQL: ${run.non2xx} non-2xx, ${run.errors} errors`);
+        const f2 = (n: number) => n.toFixed(2);
+        pgRows.push(
+          `| ${names[scenario]} | ${f2(raw1.p50)} / ${f2(raw1.p99)} | ${f2(pg1.p50)} / ${f2(pg1.p99)} | ${Math.round(rawN.rps).toLocaleString('en-US')} / ${Math.round(pgN.rps).toLocaleString('en-US')} | **${((100 * pgN.rps) / rawN.rps).toFixed(0)} %** | ${Math.round(rawN.cpuPerRequest)} / ${Math.round(pgN.cpuPerRequest)} + ${Math.round(pgN.backendCpuPerRequest)} = ${Math.round(pgN.cpuPerRequest + pgN.backendCpuPerRequest)} | ${loadavg()[0].toFixed(1)} |`,
+        );
+        console.log(`PostgreSQL beside SQLite uncached: ${pgRows.at(-1)}`);
+      }
       // Search's own target (issue 5) is judged without the cache: p50 ≤ 10 ms for a two-word search.
       const latencyTarget =
         scenario === 'd' ? '' : scenario === 'e' ? `uncached p50 ${raw1.p50 <= 10 ? 'ok' : 'MISSED'}` : `p50 ${gql1.p50 <= 2 ? 'ok' : 'MISSED'} · p99 ${gql1.p99 <= 10 ? 'ok' : 'MISSED'}`;
@@ -435,9 +512,32 @@ async function main() {
     const gqlMemory = await gql.memory();
     const rawMemory = await raw.memory();
     const floorMemory = await floor.memory();
+    const pgMemory = pgServer ? await pgServer.memory() : null;
     const mib = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
     const rssOk = gqlMemory.maxRss < 300 * 1024 * 1024;
-    console.log(`server RSS: GraphQL ${mib(idle.rss)} at start, ${mib(gqlMemory.rss)} after (peak ${mib(gqlMemory.maxRss)}), uncached peak ${mib(rawMemory.maxRss)}, floor ${mib(floorMemory.rss)} (peak ${mib(floorMemory.maxRss)})`);
+    console.log(`server RSS: GraphQL ${mib(idle.rss)} at start, ${mib(gqlMemory.rss)} after (peak ${mib(gqlMemory.maxRss)}), uncached peak ${mib(rawMemory.maxRss)}, floor ${mib(floorMemory.rss)} (peak ${mib(floorMemory.maxRss)})${pgMemory ? `, PostgreSQL API peak ${mib(pgMemory.maxRss)}` : ''}`);
+    for (const m of pgMismatches) console.log(`note: ${m}`);
+    const pgSection = pgServer
+      ? `## PostgreSQL, same run
+
+The same database copied into a fresh PostgreSQL ${(await pgVersion(pgSchema!.url)) ?? ''} schema (${pgCopyNote}) on the same machine, served by the
+same app in its own child process (pg pool of 10, the default; NODE_ENV=production, logging as above). createApp keeps the
+response cache off on PostgreSQL (its freshness check is SQLite's \`data_version\`), so every request is executed: compare with
+SQLite's uncached column. Answers were checked to be the same bytes as SQLite's for ${pgMismatches.length ? `(a)–(d); (e) differed for ${pgMismatches.length} of the 2 searches checked (printed by the run)` : '(a)–(e)'} before timing.
+"backends" is the CPU time of the PostgreSQL server processes serving the app's connections (/proc/<pid>/stat), per request;
+on this 2-core machine autocannon, the app and PostgreSQL share the cores, so PostgreSQL's req/s is held down by the
+extra process more than SQLite's (in-process) is. Load average (1 min) after each scenario is in the last column.
+
+| query | SQLite uncached p50 / p99 (ms), c=1 | PostgreSQL p50 / p99 (ms), c=1 | req/s SQLite uncached / PostgreSQL, c=${CONNECTIONS} | PostgreSQL ÷ SQLite uncached req/s | CPU µs per request (c=${CONNECTIONS}): SQLite uncached / PostgreSQL app + backends | load |
+| --- | --- | --- | --- | --- | --- | --- |
+${pgRows.join('\n')}
+
+PostgreSQL API server RSS: peak ${mib(pgMemory!.maxRss)}.
+`
+      : `## PostgreSQL
+
+Skipped: ${'skip' in postgres ? postgres.skip : 'no server'}.
+`;
 
     const report = `# GraphQL API benchmark
 
@@ -473,6 +573,7 @@ start and ${mib(gqlMemory.heapAfterGc)} after a full GC at the end.
 Targets: (a)–(c) p50 ≤ 2 ms and p99 ≤ 10 ms at concurrency 1; API throughput ≥ 1/3 of the floor's (judged at c=${CONNECTIONS}, where
 the server, not the client's round trip, is the bottleneck); API server RSS < 300 MB.
 
+${pgSection}
 ${NOTES}`;
     writeFileSync('test/bench/RESULTS-api.md', report);
     console.log('\nwrote test/bench/RESULTS-api.md');
@@ -480,11 +581,16 @@ ${NOTES}`;
     await gql.stop();
     await raw.stop();
     await floor.stop();
+    await pgServer?.stop();
+    await backend?.stop();
+    if (process.env.BENCH_PG_KEEP === '1') console.log(`kept PostgreSQL schema ${pgSchema?.schema} (BENCH_PG_SCHEMA=${pgSchema?.schema} reuses it)`);
+    else await pgSchema?.drop();
   }
 }
 
 if (process.argv[2] === 'serve') {
-  const port = process.argv[3] === 'floor' ? await serveFloor() : await serveGraphQL(process.argv[3] === 'graphql');
+  const port =
+    process.argv[3] === 'floor' ? await serveFloor() : process.argv[3] === 'graphql-pg' ? await serveGraphQL(false, process.argv[4]) : await serveGraphQL(process.argv[3] === 'graphql');
   process.on('message', (message) => {
     // 'exit' lets a profiler (node --cpu-prof) write its file.
     if (message === 'exit') process.exit(0);

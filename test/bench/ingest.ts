@@ -1,7 +1,11 @@
 /**
  * npm run bench:ingest — end-to-end ingest throughput against raw floors.
  * 100,000 items across 200 feeds served from loopback by a child process (the other core),
- * polled by the real pipeline into (1) an empty database and (2) one holding 1,000,000 articles.
+ * polled by the real pipeline into (1) an empty database and (2) one holding 1,000,000 articles,
+ * each on SQLite and then on PostgreSQL (issue 7) in the same run: a fresh schema migrated with
+ * `newsgate migrate`, the 1M database copied in with `newsgate copy` (BENCH_PG_STORED sets a
+ * smaller prefill for PostgreSQL, 0 skips it), dropped afterwards. BENCH_PG=0 skips PostgreSQL;
+ * an unreachable server skips it with the reason printed. Needs `npm run build` (the CLI).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -10,6 +14,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import Parser from 'rss-parser';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { createApp } from '../../src/app.js';
 import { createStoryAssigner } from '../../src/stories/assigner.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -18,13 +23,17 @@ import { normalizeFeed } from '../../src/ingest/normalize.js';
 import { parseFeed } from '../../src/ingest/parse.js';
 import { pollAllOnce } from '../../src/ingest/scheduler.js';
 import { openStore } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/open.js';
 import type { ArticleInput } from '../../src/model/article.js';
 import { generateDatabase } from './generate-db.js';
 import { generateFeed } from './feed-generator.js';
+import { benchPostgres, copyInto, createBenchSchema, migrate, pgBackendCpu, withParams, type BenchSchema } from './pg.js';
 
 const FEEDS = Number(process.env.BENCH_FEEDS ?? 200);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
 const BIG = Number(process.env.BENCH_STORED ?? 1_000_000);
+/** Articles already stored in the PostgreSQL database of the second run (copied from a generated SQLite one). */
+const PG_BIG = Number(process.env.BENCH_PG_STORED ?? BIG);
 /** The 1M database's newest article; the feeds' newest items are three hours later ("now" of the run). */
 const DB_NEWEST = Date.UTC(2026, 10, 28);
 const FEED_NEWEST = DB_NEWEST + 3 * 3_600_000;
@@ -39,7 +48,8 @@ const benchConfig = (port: number) =>
 if (process.argv[2] === 'pipeline') {
   // A fresh process per run, so peak RSS is the gateway's own and not the benchmark's buffers.
   const [, , , file, port] = process.argv;
-  const store = await openStore(file);
+  // A SQLite file, or a postgres:// URL (already migrated: PostgreSQL never is implicitly).
+  const store = await openDatabase(file);
   const app = await createApp(benchConfig(Number(port)), store);
   // The gateway (re)started at the feeds' "now": warm the story index as it would then.
   let t = performance.now();
@@ -55,6 +65,8 @@ if (process.argv[2] === 'pipeline') {
       clustered++;
       return result;
     },
+    // PostgreSQL: reading what other instances stored, under the story lock (not counted as clustering).
+    ...(assigner.catchUp ? { catchUp: (trx) => assigner.catchUp!(trx) } : {}),
   };
   // Where the memory is: peak V8 heap in use and peak memory outside it (Buffers, SQLite).
   const peak = { heapMb: 0, externalMb: 0, startRssMb: process.memoryUsage().rss / 2 ** 20 };
@@ -63,6 +75,8 @@ if (process.argv[2] === 'pipeline') {
     peak.heapMb = Math.max(peak.heapMb, m.heapUsed / 2 ** 20);
     peak.externalMb = Math.max(peak.externalMb, (m.rss - m.heapTotal) / 2 ** 20);
   }, 50);
+  // The parent reads the PostgreSQL backends' CPU time from here on.
+  await new Promise<void>((resolve) => process.send!({ phase: 'polling' }, () => resolve()));
   const cpu = process.cpuUsage();
   const start = performance.now();
   const reports = await pollAllOnce(app.ingest);
@@ -142,17 +156,30 @@ async function main() {
   await floorStore.close();
 
   const rssByRun: string[] = [];
-  const runPipeline = async (file: string, label: string) => {
-    const worker = fork(process.argv[1], ['pipeline', file, String(port)], { stdio: 'inherit' });
+  /** `target`: a SQLite file or a migrated PostgreSQL schema's URL (`pgBase` set: its backends' CPU is counted too). */
+  const runPipeline = async (target: string, label: string, pgBase: string | null = null) => {
+    const sampler = pgBase ? pgBackendCpu(pgBase, 'newsgate-bench-ingest') : null;
+    await sampler?.start();
+    const worker = fork(process.argv[1], ['pipeline', pgBase ? withParams(target, { application_name: 'newsgate-bench-ingest' }) : target, String(port)], { stdio: 'inherit' });
     type Result = { seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number; heapMb: number; externalMb: number; startRssMb: number };
-    const result = await new Promise<Result>((resolve) => worker.once('message', resolve));
+    let backendCpuAtStart = 0;
+    const result = await new Promise<Result>((resolve, reject) => {
+      worker.on('message', (m: Result | { phase: string }) => {
+        if ('phase' in m) void sampler?.read().then((s) => (backendCpuAtStart = s.seconds));
+        else resolve(m);
+      });
+      worker.once('exit', (code) => reject(new Error(`pipeline worker exited ${code} before reporting`)));
+    });
+    const backend = sampler ? await sampler.stop() : null;
+    const backendCpu = backend ? backend.seconds - backendCpuAtStart : 0;
     worker.kill();
     if (result.failures.length) console.log('failures:', result.failures);
     rssByRun.push(`${label}: ${result.maxRssMb.toFixed(0)} MB`);
+    const pgNote = backend ? `; PostgreSQL backends CPU ${backendCpu.toFixed(2)} s (${backend.backends} connections), gateway + backends ${Math.round(total / (result.cpuSeconds + backendCpu)).toLocaleString('en')} items per CPU-s` : '';
     const rate = line(
       label,
       result.seconds,
-      `${result.stored.toLocaleString('en')} new, CPU ${result.cpuSeconds.toFixed(2)} s (${Math.round(total / result.cpuSeconds).toLocaleString('en')} items per CPU-s), peak RSS ${result.maxRssMb.toFixed(0)} MB (${result.startRssMb.toFixed(0)} MB before polling; heap in use ≤ ${result.heapMb.toFixed(0)} MB, outside the heap ≤ ${result.externalMb.toFixed(0)} MB)`,
+      `${result.stored.toLocaleString('en')} new, CPU ${result.cpuSeconds.toFixed(2)} s (${Math.round(total / result.cpuSeconds).toLocaleString('en')} items per CPU-s)${pgNote}, peak RSS ${result.maxRssMb.toFixed(0)} MB (${result.startRssMb.toFixed(0)} MB before polling; heap in use ≤ ${result.heapMb.toFixed(0)} MB, outside the heap ≤ ${result.externalMb.toFixed(0)} MB), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
     );
     const clusterNote = `story index warmed in ${result.seedSeconds.toFixed(2)} s before the run`;
     rows.push(`| … of which story clustering | ${result.clusterUs.toFixed(1)} µs/article | ${((result.clusterUs * result.stored) / 1e6).toFixed(2)} s | ${clusterNote} |`);
@@ -160,28 +187,76 @@ async function main() {
     return { rate, stored: result.stored };
   };
 
-  const emptyFile = 'data/bench-ingest-empty.db';
-  for (const f of [emptyFile, `${emptyFile}-wal`, `${emptyFile}-shm`]) rmSync(f, { force: true });
-  const empty = await runPipeline(emptyFile, 'newsgate end to end, empty database');
+  const postgres = await benchPostgres();
+  if ('skip' in postgres) console.log(`skipping the PostgreSQL runs: ${postgres.skip}`);
+  const pgBase = 'url' in postgres ? postgres.url : null;
+  const summary: string[] = [];
+  /** Counts the articles of a PostgreSQL schema (a check that the run stored what it reported). */
+  const pgCount = async (url: string) => {
+    const store = await openDatabase(url, { migrate: false });
+    try {
+      return Number((await store.db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    } finally {
+      await store.close();
+    }
+  };
+  const schemas: BenchSchema[] = [];
+  try {
+    const emptyFile = 'data/bench-ingest-empty.db';
+    for (const f of [emptyFile, `${emptyFile}-wal`, `${emptyFile}-shm`]) rmSync(f, { force: true });
+    const empty = await runPipeline(emptyFile, 'newsgate end to end, empty database');
+    const check = new SQLite(emptyFile, { readonly: true });
+    summary.push(`articles stored (SQLite, empty run): ${(check.prepare('select count(*) n from articles').get() as { n: number }).n}`);
+    check.close();
 
-  if (process.env.BENCH_ONLY === 'empty') {
+    let pgEmpty: { rate: number } | null = null;
+    if (pgBase) {
+      const schema = await createBenchSchema(pgBase, 'ingest_empty');
+      schemas.push(schema);
+      await migrate(schema.url);
+      pgEmpty = await runPipeline(schema.url, 'PostgreSQL: newsgate end to end, empty database', pgBase);
+      summary.push(`articles stored (PostgreSQL, empty run): ${await pgCount(schema.url)}`);
+      summary.push(`PostgreSQL ÷ SQLite, empty database: ${(pgEmpty.rate / empty.rate).toFixed(2)}× the items/s`);
+      await schema.drop();
+    }
+
+    if (process.env.BENCH_ONLY !== 'empty') {
+      console.log(`generating ${BIG.toLocaleString('en')}-article database (cached in data/)…`);
+      const bigSource = `data/bench-${BIG}.db`;
+      await generateDatabase(bigSource, { articles: BIG, sources: 500, topics: 20, titles: 'news', newest: DB_NEWEST });
+      const bigFile = 'data/bench-ingest-big.db';
+      for (const f of [bigFile, `${bigFile}-wal`, `${bigFile}-shm`]) rmSync(f, { force: true });
+      copyFileSync(bigSource, bigFile);
+      const big = await runPipeline(bigFile, `newsgate end to end, ${BIG.toLocaleString('en')} stored`);
+      summary.push(`slowdown at ${BIG.toLocaleString('en')} stored: ${(empty.rate / big.rate).toFixed(2)}x (target ≤ 1.5x)`);
+
+      if (pgBase && PG_BIG > 0) {
+        const pgSource = `data/bench-${PG_BIG}.db`;
+        if (PG_BIG !== BIG) await generateDatabase(pgSource, { articles: PG_BIG, sources: 500, topics: 20, titles: 'news', newest: DB_NEWEST });
+        const schema = await createBenchSchema(pgBase, 'ingest_big');
+        schemas.push(schema);
+        console.log(`copying ${PG_BIG.toLocaleString('en')} articles into PostgreSQL with \`newsgate copy\`…`);
+        const copied = await copyInto(`sqlite:${pgSource}`, schema.url);
+        // What an operator does after a bulk load (autovacuum would get to it within minutes).
+        const admin = await openDatabase(schema.url, { migrate: false });
+        await sql`analyze`.execute(admin.db);
+        await admin.close();
+        summary.push(`PostgreSQL prefill: ${copied.rows.articles?.toLocaleString('en')} articles copied with \`newsgate copy\` in ${copied.seconds.toFixed(0)} s (${Math.round((copied.rows.articles ?? 0) / copied.seconds).toLocaleString('en')} articles/s), then ANALYZE`);
+        const pgBig = await runPipeline(schema.url, `PostgreSQL: newsgate end to end, ${PG_BIG.toLocaleString('en')} stored`, pgBase);
+        summary.push(`PostgreSQL slowdown at ${PG_BIG.toLocaleString('en')} stored: ${(pgEmpty!.rate / pgBig.rate).toFixed(2)}x`);
+        await schema.drop();
+      } else if (pgBase) {
+        summary.push('PostgreSQL run on a prefilled database skipped (BENCH_PG_STORED=0)');
+      }
+    }
+  } finally {
+    for (const schema of schemas) await schema.drop().catch(() => {});
     child.kill();
-    return;
   }
-  console.log(`generating ${BIG.toLocaleString('en')}-article database (cached in data/)…`);
-  const bigSource = `data/bench-${BIG}.db`;
-  await generateDatabase(bigSource, { articles: BIG, sources: 500, topics: 20, titles: 'news', newest: DB_NEWEST });
-  const bigFile = 'data/bench-ingest-big.db';
-  for (const f of [bigFile, `${bigFile}-wal`, `${bigFile}-shm`]) rmSync(f, { force: true });
-  copyFileSync(bigSource, bigFile);
-  const big = await runPipeline(bigFile, `newsgate end to end, ${BIG.toLocaleString('en')} stored`);
 
-  console.log(`\nslowdown at ${BIG.toLocaleString('en')} stored: ${(empty.rate / big.rate).toFixed(2)}x (target ≤ 1.5x)`);
+  console.log('');
+  for (const s of summary) console.log(s);
   console.log(`peak RSS of the gateway process (target < 300 MB): ${rssByRun.join('; ')}`);
   console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log('\n| stage | throughput | time | note |\n|---|---|---|---|\n' + rows.join('\n'));
-  child.kill();
-  const check = new SQLite(emptyFile, { readonly: true });
-  console.log(`articles stored (empty run): ${(check.prepare('select count(*) n from articles').get() as { n: number }).n}`);
-  check.close();
 }
