@@ -89,15 +89,35 @@ export function startScheduler(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const pollCtx: IngestContext = { ...ctx, signal: controller.signal };
+  // With leases, a tick claims at most maxClaims sources. When it took that many (more may be
+  // due: a start-up or an outage leaves every source due at once), the next tick comes as soon
+  // as half of them have finished, not a whole tick later — else one instance would start at
+  // most maxClaims polls per tickMs however fast they finish.
+  let backlog = false;
+  let ticking = false;
+  let wakeAfterTick = false;
+  const wake = () => {
+    if (stopped) return;
+    if (ticking) {
+      wakeAfterTick = true;
+      return;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(tick, 0);
+  };
 
   const tick = async () => {
     if (stopped) return;
+    ticking = true;
+    wakeAfterTick = false;
     try {
       const now = clock();
       let due: SourceRow[];
       if (lease) {
         if (running.size > 0) await renewSourceLeases(ctx.db, { owner: lease.owner, ids: [...running.keys()], now, leaseMs: lease.leaseMs });
-        due = await claimDueSources(ctx.db, { owner: lease.owner, now, leaseMs: lease.leaseMs, limit: lease.maxClaims - running.size });
+        const limit = lease.maxClaims - running.size;
+        due = await claimDueSources(ctx.db, { owner: lease.owner, now, leaseMs: lease.leaseMs, limit });
+        backlog = limit > 0 && due.length === limit;
       } else {
         due = await listDueSources(ctx.db, now);
       }
@@ -115,6 +135,7 @@ export function startScheduler(
             // shutdown, left it due): another instance may take it from then on.
             if (lease) await releaseSourceLease(ctx.db, { owner: lease.owner, id: source.id }).catch((error) => options.onError?.(error));
             running.delete(source.id);
+            if (lease && backlog && running.size <= lease.maxClaims / 2) wake();
           });
         running.set(source.id, job);
       }
@@ -122,7 +143,8 @@ export function startScheduler(
     } catch (error) {
       options.onError?.(error);
     }
-    if (!stopped) timer = setTimeout(tick, tickMs);
+    ticking = false;
+    if (!stopped) timer = setTimeout(tick, wakeAfterTick ? 0 : tickMs);
   };
   timer = setTimeout(tick, 0);
 

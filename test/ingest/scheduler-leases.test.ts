@@ -57,6 +57,14 @@ const allPolled = (store: Store) => async () => (await listSources(store.db)).ev
 
 for (const d of dialects)
   describe.skipIf(d.skip !== null)(`schedulers with poll leases [${d.dialect}]${d.skip ? ` (skipped: ${d.skip})` : ''}`, () => {
+    it('claims the next batch as soon as half the last one is done when more sources are due, not a tick later', async () => {
+      const { stores, ingest } = await world(d.dialect, 1);
+      // A tick a minute and 4 claims at a time: without the early claim, one tick would poll 4 of 24.
+      schedulers.push(startScheduler(ingest(stores[0]), { tickMs: 60_000, lease: { owner: 'solo', leaseMs: 60_000, maxClaims: 4 } }));
+      await waitFor(allPolled(stores[0]), 20_000);
+      for (let i = 0; i < N; i++) expect(feeds.hits(`/f${i}.rss`), `f${i}`).toBe(1);
+    });
+
     it('has each source fetched by exactly one of three instances', async () => {
       const { stores, ingest } = await world(d.dialect, 3);
       const polledBy = new Map<string, string[]>();
