@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`newsgate: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`newsgate: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  )
+  .finally(() => {
+    // The command is over: a connection some error path left open must not keep the process
+    // alive doing nothing (output still drains first; the timer itself holds nothing open).
+    setTimeout(() => process.exit(), 2000).unref();
+  });

@@ -24,10 +24,19 @@ export async function runServe(options: { config: Config; dbFile: string; readDb
   // (createApp leaves the GraphQL response cache off on PostgreSQL: see src/app.ts.)
   const app = await createApp(options.config, store, { ...readSettings(io.env), logger });
   const server = createServer(app.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, resolve);
+    });
+  } catch (error) {
+    // Close what holds the process open (PostgreSQL's pool and notification connection), so it exits.
+    await store.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the address is already in use' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    io.stderr.write(`newsgate serve: cannot listen on ${options.host}:${options.port}: ${why}\n`);
+    return 1;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${port}/`;

@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgSchema, probePostgres } from '../helpers/dialects.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { buildRss } from '../helpers/rss.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
@@ -76,6 +79,31 @@ describe('newsgate CLI', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--read-db (DATABASE_READ_URL) needs a PostgreSQL --db');
     expect(existsSync(db)).toBe(false);
+  });
+
+  it('serve exits 1 with a clear error when its port is taken, on either engine', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      const sqlite = await run(['serve', '--no-poll', '--config', configFile, '--db', join(dir, 'taken.db'), '--host', '127.0.0.1', '--port', port]);
+      expect(sqlite.status).toBe(1);
+      expect(sqlite.stderr).toContain(`newsgate serve: cannot listen on 127.0.0.1:${port}: the address is already in use`);
+      const probe = await probePostgres();
+      if (!('url' in probe)) return;
+      // PostgreSQL holds a pool and a LISTEN connection open: serve must still exit.
+      const schema = await createPgSchema(probe.url);
+      try {
+        expect((await run(['migrate', '--db', schema.url])).status).toBe(0);
+        const pg = await run(['serve', '--no-poll', '--config', configFile, '--db', schema.url, '--host', '127.0.0.1', '--port', port]);
+        expect(pg.status).toBe(1);
+        expect(pg.stderr).toContain('the address is already in use');
+      } finally {
+        await schema.drop();
+      }
+    } finally {
+      taken.close();
+    }
   });
 
   it('explains unknown commands and options', async () => {
