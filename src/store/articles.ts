@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { dialectOf, scalarMax, scalarMin } from './dialect.js';
 import { searchKeyFrom } from './search.js';
+import { canWriteSearchRows, takeOverSearchIndex, writeSearchRows, type SearchRow } from './search-index.js';
 import { insertRows } from './insert-rows.js';
 import { notifyStored, originOf } from './notify.js';
 import { listTopicIdsBySource } from './sources.js';
@@ -73,8 +74,10 @@ export function hashArticle(a: ArticleInput): string {
 export async function storeArticles(db: Kysely<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
   if (dialectOf(db) === 'postgres') {
     const origin = originOf(db);
+    const appSearch = await canWriteSearchRows(db);
     return db.transaction().execute(async (trx) => {
-      const result = await storeInTransaction(trx, input);
+      if (appSearch) await takeOverSearchIndex(trx);
+      const result = await storeInTransaction(trx, input, appSearch);
       if (result.inserted.length > 0 || result.updated.length > 0) {
         await notifyStored(trx, origin, { sourceId: input.sourceId, newArticleIds: result.inserted, updated: result.updated.length, topicIds: result.topicIds });
       }
@@ -144,7 +147,7 @@ async function drainWrites(db: Kysely<Database>, queue: { waiting: QueuedWrite[]
   queue.running = false;
 }
 
-async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput): Promise<StoreBatchResult> {
+async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput, appSearch = false): Promise<StoreBatchResult> {
   const { sourceId, now } = input;
   const result: StoreBatchResult = { inserted: [], updated: [], unchanged: 0, linked: 0, topicIds: [] };
   const byKey = new Map<string, ArticleInput>();
@@ -191,6 +194,8 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
       linkedTopics.add(`${row.article_id}:${row.topic_id}`);
     }
   }
+  // PostgreSQL: the search rows this transaction writes itself (src/store/search-index.ts).
+  const searchRows: SearchRow[] | null = appSearch ? [] : null;
   const sourceLinks: { article_id: number; source_id: number; published_at: number }[] = [];
   const topicLinks: { article_id: number; topic_id: number; published_at: number }[] = [];
   for (const [key, row] of existing) {
@@ -207,6 +212,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
         .where('id', '=', row.id)
         .execute();
       result.updated.push(row.id);
+      searchRows?.push({ id: row.id, published_at: publishedAt, title: article.title, summary: article.summary });
     } else {
       result.unchanged++;
     }
@@ -239,6 +245,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     const id = ids[i];
     const publishedAt = article.publishedAt.getTime();
     result.inserted.push(id);
+    searchRows?.push({ id, published_at: publishedAt, title: article.title, summary: article.summary });
     sourceLinks.push({ article_id: id, source_id: sourceId, published_at: publishedAt });
     for (const topicId of topicsFor(article)) topicLinks.push({ article_id: id, topic_id: topicId, published_at: publishedAt });
     const { storyId, merged } = stories.assign({ id, title: article.title, summary: article.summary, publishedAt: article.publishedAt });
@@ -259,6 +266,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     if (merged.length > 0) await mergeStories(trx, writes, storyId, merged);
   }
   await writes.flush(trx);
+  if (searchRows) await writeSearchRows(trx, sourceId, searchRows);
 
   // In key order: concurrent transactions (other instances linking the same stored article) then
   // take the unique keys' locks in one order and cannot deadlock on them.

@@ -69,6 +69,27 @@ describe('migrations', () => {
       }
     });
 
+    it('build the same search document from text folded in JavaScript as the trigger builds from the raw text', async () => {
+      const store = await pgCase.open();
+      try {
+        const lines = corpus();
+        const mismatches: { i: number; app: string; trigger: string }[] = [];
+        for (let i = 0; i + 2 < lines.length; i += 600) {
+          // Triples of corpus lines as title, source name and summary.
+          const triples = Array.from({ length: 200 }, (_, k) => [lines[(i + 3 * k) % lines.length], lines[(i + 3 * k + 1) % lines.length], lines[(i + 3 * k + 2) % lines.length]]);
+          const folded = triples.map((t) => t.map((x) => toSearchText(x)));
+          const result = await sql<{ i: number; app: string; trigger: string }>`
+            select u.ord::int as i, newsgate_search_doc(u.a, u.b, u.c)::text as app, newsgate_search_vector(u.x, u.y, u.z)::text as trigger
+            from unnest(${folded.map((t) => t[0])}::text[], ${folded.map((t) => t[1])}::text[], ${folded.map((t) => t[2])}::text[],
+                        ${triples.map((t) => t[0])}::text[], ${triples.map((t) => t[1])}::text[], ${triples.map((t) => t[2])}::text[]) with ordinality as u(a, b, c, x, y, z, ord)`.execute(store.db);
+          for (const row of result.rows) if (row.app !== row.trigger) mismatches.push(row);
+        }
+        expect(mismatches.slice(0, 3)).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('fold search text in SQL exactly as toSearchText does in JavaScript', async () => {
       const store = await pgCase.open();
       try {
