@@ -7,14 +7,13 @@
  *
  * BENCH_PG=0 skips the PostgreSQL cases; an unreachable server skips them with the reason printed.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
 import { probePostgres } from '../helpers/pg-probe.js';
+import { BIN, runCli as runBuiltCli } from '../helpers/run-cli.js';
 
-export const BIN = join(process.cwd(), 'dist/newsgate.js');
+export { BIN };
 
 /** The PostgreSQL server to benchmark on, or why the PostgreSQL cases are skipped. */
 export async function benchPostgres(): Promise<{ url: string } | { skip: string }> {
@@ -35,19 +34,21 @@ export function withParams(url: string, params: Record<string, string>): string 
 const live = new Map<string, string>();
 let hooked = false;
 
+async function dropSchema(baseUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  try {
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    live.delete(schema);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Drops every schema this process created and has not dropped yet (also on SIGINT/SIGTERM). */
 export async function dropLiveSchemas(): Promise<void> {
   for (const [schema, baseUrl] of [...live]) {
-    const client = new pg.Client({ connectionString: baseUrl });
-    try {
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      live.delete(schema);
-    } catch (error) {
-      console.error(`could not drop schema ${schema}: ${(error as Error).message}`);
-    } finally {
-      await client.end().catch(() => {});
-    }
+    await dropSchema(baseUrl, schema).catch((error: Error) => console.error(`could not drop schema ${schema}: ${error.message}`));
   }
 }
 
@@ -80,16 +81,7 @@ export async function createBenchSchema(baseUrl: string, label: string): Promise
   return {
     url: withParams(baseUrl, { options: `-c search_path=${schema}` }),
     schema,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists ${schema} cascade`);
-        live.delete(schema);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropSchema(baseUrl, schema),
   };
 }
 
@@ -100,17 +92,11 @@ export interface CliRun {
   seconds: number;
 }
 
-/** Runs `newsgate …` (the built bin) to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/** Runs `newsgate …` (the built bin) to completion, timed. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (status) => resolve({ status, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
-  });
+  const result = await runBuiltCli(args, env);
+  return { ...result, seconds: (performance.now() - started) / 1000 };
 }
 
 /** `newsgate migrate --db URL`; throws with the CLI's output when it fails. */

@@ -12,6 +12,12 @@ import { dialectOf } from '../dialect.js';
 // the tokens — in plain SQL. It says so per transaction (set_config('newsgate.app_search', 'on',
 // true)) and the trigger then steps aside; every other writer (copy, admin edits, plain SQL) still
 // gets the trigger's index, unchanged.
+/** What migration 003's trigger function does (kept here as it is, whatever 003's file becomes). */
+const INDEX_FROM_TRIGGER = sql`insert into article_search (rowid, published_at, doc)
+      values (new.id, new.published_at,
+              newsgate_search_vector(new.title, (select name from sources where id = new.source_id), new.summary))
+      on conflict (rowid) do update set published_at = excluded.published_at, doc = excluded.doc;`;
+
 export async function up(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) !== 'postgres') return;
   // Positions as newsgate_search_vector gives them: title (A), source (B), summary (C), one
@@ -38,10 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       if current_setting('newsgate.app_search', true) = 'on' then
         return null;
       end if;
-      insert into article_search (rowid, published_at, doc)
-      values (new.id, new.published_at,
-              newsgate_search_vector(new.title, (select name from sources where id = new.source_id), new.summary))
-      on conflict (rowid) do update set published_at = excluded.published_at, doc = excluded.doc;
+      ${INDEX_FROM_TRIGGER}
       return null;
     end
     $fn$`.execute(db);
@@ -52,10 +55,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`create or replace function newsgate_article_search_sync() returns trigger
     language plpgsql as $fn$
     begin
-      insert into article_search (rowid, published_at, doc)
-      values (new.id, new.published_at,
-              newsgate_search_vector(new.title, (select name from sources where id = new.source_id), new.summary))
-      on conflict (rowid) do update set published_at = excluded.published_at, doc = excluded.doc;
+      ${INDEX_FROM_TRIGGER}
       return null;
     end
     $fn$`.execute(db);
