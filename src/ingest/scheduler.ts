@@ -117,7 +117,8 @@ export function startScheduler(
         if (running.size > 0) await renewSourceLeases(ctx.db, { owner: lease.owner, ids: [...running.keys()], now, leaseMs: lease.leaseMs });
         const limit = lease.maxClaims - running.size;
         due = await claimDueSources(ctx.db, { owner: lease.owner, now, leaseMs: lease.leaseMs, limit });
-        backlog = limit > 0 && due.length === limit;
+        // A tick with no room (woken while the last one filled it) says nothing about what is due.
+        if (limit > 0) backlog = due.length === limit;
       } else {
         due = await listDueSources(ctx.db, now);
       }
