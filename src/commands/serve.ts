@@ -20,7 +20,12 @@ export async function runServe(options: { config: Config; dbFile: string; readDb
     io.stderr.write('newsgate serve: --read-db (DATABASE_READ_URL) needs a PostgreSQL --db; SQLite reads its own file\n');
     return 2;
   }
-  const store = await openDatabase(options.dbFile, options.readDb ? { readUrl: options.readDb } : {});
+  const poolSize = readPoolSize(io.env);
+  if (poolSize === null) {
+    io.stderr.write(`newsgate serve: NEWSGATE_PG_POOL_SIZE must be a whole number from 1 to 1000, got "${io.env.NEWSGATE_PG_POOL_SIZE}"\n`);
+    return 2;
+  }
+  const store = await openDatabase(options.dbFile, { ...(options.readDb ? { readUrl: options.readDb } : {}), ...(poolSize ? { poolSize } : {}) });
   // (createApp leaves the GraphQL response cache off on PostgreSQL: see src/app.ts.)
   const app = await createApp(options.config, store, { ...readSettings(io.env), logger });
   const server = createServer(app.handle);
@@ -77,4 +82,12 @@ function readSettings(env: NodeJS.ProcessEnv) {
     allowPrivateSources: env.NEWSGATE_ALLOW_PRIVATE_SOURCES === '1',
     embedOrigins: list(env.NEWSGATE_EMBED_ORIGINS),
   };
+}
+
+/** NEWSGATE_PG_POOL_SIZE: connections per PostgreSQL pool (primary, and replica if any); undefined when unset, null when invalid. */
+function readPoolSize(env: NodeJS.ProcessEnv): number | undefined | null {
+  const raw = env.NEWSGATE_PG_POOL_SIZE;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : null;
 }

@@ -106,6 +106,14 @@ describe('newsgate CLI', () => {
     }
   });
 
+  it('serve refuses a bad NEWSGATE_PG_POOL_SIZE before touching the database', async () => {
+    const db = join(dir, 'pool.db');
+    const result = await run(['serve', '--config', configFile, '--db', db, '--port', '0'], { NEWSGATE_PG_POOL_SIZE: 'lots' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('NEWSGATE_PG_POOL_SIZE must be a whole number from 1 to 1000, got "lots"');
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('explains unknown commands and options', async () => {
     expect((await run(['frobnicate'])).status).toBe(2);
     expect((await run(['poll', '--bogus'])).stderr).toContain("Unknown option '--bogus'");

@@ -62,7 +62,7 @@ describe.skipIf(pgCase.skip !== null)(`three gateway processes on one PostgreSQL
       // The same sources; only the User-Agent tells the instances apart at the fixture server.
       writeFileSync(config, JSON.stringify({ topics: [], sources, fetch: { userAgent: `instance-${n}`, concurrency: 8 } }));
       const child = spawn(process.execPath, [BIN, 'serve', '--config', config, '--db', schema.url, '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
-        env: { ...process.env, NEWSGATE_ALLOW_PRIVATE_SOURCES: '1', NEWSGATE_POLL_LEASE_SECONDS: String(LEASE_SECONDS) },
+        env: { ...process.env, NEWSGATE_ALLOW_PRIVATE_SOURCES: '1', NEWSGATE_POLL_LEASE_SECONDS: String(LEASE_SECONDS), NEWSGATE_PG_POOL_SIZE: '4' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let err = '';
