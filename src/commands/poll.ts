@@ -5,8 +5,8 @@ import type { PollReport } from '../ingest/pipeline.js';
 import { pollAllOnce } from '../ingest/scheduler.js';
 import { isPostgresUrl } from '../store/dialect.js';
 import { openDatabase } from '../store/open.js';
-import { pollLease } from './lease.js';
 import { listSources } from '../store/sources.js';
+import { pollLease } from './lease.js';
 
 export async function runPollOnce(options: { config: Config; dbFile: string; json: boolean; io: CliIo }): Promise<number> {
   const { io } = options;

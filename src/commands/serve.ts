@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import { createApp } from '../app.js';
-import { pollLease } from './lease.js';
 import type { CliIo } from '../cli.js';
 import type { Config } from '../config/types.js';
 import { startScheduler } from '../ingest/scheduler.js';
@@ -9,6 +8,7 @@ import { createLogger } from '../ops/logger.js';
 import { startRetentionTimer } from '../ops/retention.js';
 import { isPostgresUrl, redactUrl } from '../store/dialect.js';
 import { openDatabase } from '../store/open.js';
+import { pollLease } from './lease.js';
 
 export async function runServe(options: { config: Config; dbFile: string; readDb?: string; port: number; host: string; poll: boolean; logLevel?: LogLevel; io: CliIo }): Promise<number> {
   const { io } = options;
@@ -72,7 +72,6 @@ export async function runServe(options: { config: Config; dbFile: string; readDb
   await store.close();
   return 0;
 }
-
 
 function readSettings(env: NodeJS.ProcessEnv) {
   const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);

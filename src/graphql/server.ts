@@ -71,7 +71,9 @@ export function createGraphQLServer(host: GraphQLHost, options: GraphQLServerOpt
     plugins: [
       { onDispose: () => Promise.all([reader.close(), events.close()]).then(() => undefined) },
       useCors(host.settings.corsOrigins),
-      useCloseAfterRefusedBody(), useRequestErrors(),       useQueryLimits({ ...defaultLimits, ...options.limits }),
+      useCloseAfterRefusedBody(),
+      useRequestErrors(),
+      useQueryLimits({ ...defaultLimits, ...options.limits }),
       ...(options.responseCache ? [useResponseCache(options.responseCache)] : []),
       ...(options.plugins ?? []),
     ],

@@ -105,23 +105,23 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
             timezone: source.timezone,
             fetchedAt: new Date(fetchedAt),
             sourceSlug: source.slug,
-        });
-        if (feed.ttlMinutes) publisherMinMinutes = Math.max(publisherMinMinutes ?? 0, feed.ttlMinutes);
-        feedTitle = feed.title ?? feedTitle;
-        siteUrl = source.origin === 'config' && source.site_url ? source.site_url : (feed.siteUrl ?? siteUrl);
-        report.fetched = articles.length;
-        const stored = await storeArticles(ctx.db, {
-          sourceId: source.id,
-          articles,
-          extraTopicIds: ctx.matchTopics,
-          stories: ctx.stories,
-          now: fetchedAt,
-        });
-        report.new = stored.inserted.length;
-        report.updated = stored.updated.length;
-        report.unchanged = stored.unchanged;
-        report.newArticleIds = stored.inserted;
-        report.topicIds = stored.topicIds;
+          });
+          if (feed.ttlMinutes) publisherMinMinutes = Math.max(publisherMinMinutes ?? 0, feed.ttlMinutes);
+          feedTitle = feed.title ?? feedTitle;
+          siteUrl = source.origin === 'config' && source.site_url ? source.site_url : (feed.siteUrl ?? siteUrl);
+          report.fetched = articles.length;
+          const stored = await storeArticles(ctx.db, {
+            sourceId: source.id,
+            articles,
+            extraTopicIds: ctx.matchTopics,
+            stories: ctx.stories,
+            now: fetchedAt,
+          });
+          report.new = stored.inserted.length;
+          report.updated = stored.updated.length;
+          report.unchanged = stored.unchanged;
+          report.newArticleIds = stored.inserted;
+          report.topicIds = stored.topicIds;
         });
         // Only remember validators once the body is safely stored, or a crash would skip it forever.
         validators = { etag: response.etag, last_modified: response.lastModified };

@@ -16,7 +16,7 @@ export async function pollAllOnce(
 ): Promise<PollReport[] & { skipped?: number }> {
   const all = await listSources(ctx.db);
   if (!lease) return pollMany(ctx, all, onReport);
-  const leaseMs = lease.leaseMs ?? 120_000;
+  const leaseMs = lease.leaseMs ?? DEFAULT_LEASE_MS;
   const claimed = await claimDueSources(ctx.db, { owner: lease.owner, now: Date.now(), leaseMs, limit: all.length, dueOnly: false });
   // Renewed while the polls run, as the scheduler does.
   const renew = setInterval(() => void renewSourceLeases(ctx.db, { owner: lease.owner, ids: claimed.map((s) => s.id), now: Date.now(), leaseMs }).catch(() => {}), leaseMs / 3);
@@ -59,6 +59,9 @@ export interface Scheduler {
  * still running are renewed every tick and given back when the poll has stored its next poll
  * time, and a crashed instance's lapse after `leaseMs`, when the others take its sources over.
  */
+/** A claim's default length: well above a poll's whole-request timeout (20 s). */
+const DEFAULT_LEASE_MS = 120_000;
+
 export interface LeaseOptions {
   /** This instance's name, unique among the instances (host, pid, a random part). */
   owner: string;
@@ -78,7 +81,7 @@ export function startScheduler(
   options: { tickMs?: number; onReport?: (report: PollReport) => void; onError?: (error: unknown) => void; lease?: LeaseOptions } = {},
 ): Scheduler {
   const tickMs = options.tickMs ?? 5_000;
-  const lease = options.lease ? { owner: options.lease.owner, leaseMs: options.lease.leaseMs ?? 120_000, maxClaims: options.lease.maxClaims ?? 32 } : null;
+  const lease = options.lease ? { owner: options.lease.owner, leaseMs: options.lease.leaseMs ?? DEFAULT_LEASE_MS, maxClaims: options.lease.maxClaims ?? 32 } : null;
   const clock = ctx.now ?? Date.now;
   const controller = new AbortController();
   // Every poll in flight listens to this signal (and stops listening when done): dozens at once

@@ -24,7 +24,14 @@ const capable = new WeakMap<Kysely<Database>, Promise<boolean>>();
 export function canWriteSearchRows(db: Kysely<Database>): Promise<boolean> {
   let known = capable.get(db);
   if (!known) {
-    known = sql<{ ok: boolean }>`select to_regprocedure('newsgate_search_doc(text,text,text)') is not null as ok`.execute(db).then((r) => r.rows[0]?.ok === true);
+    known = sql<{ ok: boolean }>`select to_regprocedure('newsgate_search_doc(text,text,text)') is not null as ok`
+      .execute(db)
+      .then((r) => r.rows[0]?.ok === true)
+      // A failed check is asked again next time; meanwhile the trigger indexes.
+      .catch(() => {
+        capable.delete(db);
+        return false;
+      });
     capable.set(db, known);
   }
   return known;
