@@ -38,7 +38,10 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -32000');
+  // 16 MB of page cache for the writer: what it touches per feed (index tails, the search index's
+  // pending segment, the keys it looks up) fits, and the pages it misses are in the OS cache.
+  // bench:ingest measured no slowdown from 32 MB at 1,000,000 stored articles, and 16 MB less RSS.
+  sqlite.pragma('cache_size = -16000');
   // Checkpoint the WAL into the database every 16 MB instead of SQLite's 4 MB: pages every poll
   // rewrites (index tails, the search index's structure, counters) are copied over a quarter as
   // often (about 5 % of a busy poll's CPU time); the WAL file keeps that size.
