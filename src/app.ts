@@ -38,6 +38,12 @@ export interface App {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Listeners told about every feed poll that stored something. */
   onStored(listener: (report: PollReport) => void): () => void;
+  /**
+   * Listeners told that changes stored elsewhere may have gone unheard (PostgreSQL: another
+   * instance's notices, while this one's listening connection was down): whatever they keep
+   * from the store is to be read again.
+   */
+  onChangesMissed(listener: () => void): () => void;
   /** The GraphQL server (Yoga) behind /graphql. */
   yoga: GraphQLServer;
   /** Its cache of public query results, invalidated on every write (src/graphql/response-cache.ts); null when turned off. */
@@ -53,6 +59,7 @@ export interface App {
 export async function createApp(config: Config, store: Store, settings: AppSettings = {}): Promise<App> {
   await syncConfig(store.db, config, Date.now());
   const listeners = new Set<(report: PollReport) => void>();
+  const missedListeners = new Set<() => void>();
   const ops = createOps(store, { logger: settings.logger });
   // SQLite only: the cache's freshness check is SQLite's data_version, which sees every writer of
   // the file. PostgreSQL has no per-request equivalent that costs less than the query, and other
@@ -88,13 +95,19 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
     // PostgreSQL: other instances' stored articles reach this one's subscriptions and feed
     // caches as if polled here (src/store/notify.ts). After a lost connection every cache is
     // dropped, since what was stored meanwhile is unknown.
-    const tell = (report: PollReport) => {
-      for (const listener of listeners) listener(report);
-    };
-    await store.listen((notice) => tell(noticeReport(notice)), {
-      onGap: () => tell(noticeReport({ sourceId: 0, newArticleIds: [], updated: 1, topicIds: [] })),
-      onError: (error) => settings.logger?.warn({ err: error, component: 'notify' }, 'notification connection lost; reconnecting'),
-    });
+    await store.listen(
+      (notice) => {
+        const report = noticeReport(notice);
+        for (const listener of listeners) listener(report);
+      },
+      {
+        onGap: () => {
+          responseCache?.invalidate();
+          for (const listener of missedListeners) listener();
+        },
+        onError: (error) => settings.logger?.warn({ err: error, component: 'notify' }, 'notification connection lost; reconnecting'),
+      },
+    );
   }
   const app: App = {
     config,
@@ -105,6 +118,10 @@ export async function createApp(config: Config, store: Store, settings: AppSetti
     onStored(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onChangesMissed(listener) {
+      missedListeners.add(listener);
+      return () => missedListeners.delete(listener);
     },
     yoga: null as never, // set below: the GraphQL server is built around the finished app
     responseCache,

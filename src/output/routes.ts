@@ -73,7 +73,7 @@ export class FeedOutput {
   private readonly aliases = new Map<string, string>();
   /** Counts invalidations, so a build that raced with a poll is stored as stale. */
   private generation = 0;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
 
   constructor(
     private readonly app: App,
@@ -81,11 +81,11 @@ export class FeedOutput {
   ) {
     this.cache = new FeedCache(options);
     this.reader = { db: app.store.reader ?? app.store.db };
-    this.unsubscribe = app.onStored((report) => this.onStored(report));
+    this.unsubscribe = [app.onStored((report) => this.onStored(report)), app.onChangesMissed(() => this.onChangesMissed())];
   }
 
   close(): void {
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.reset();
   }
 
@@ -104,12 +104,13 @@ export class FeedOutput {
    */
   onStored(report: Pick<PollReport, 'sourceId' | 'newArticleIds' | 'updated' | 'topicIds'>): void {
     this.generation++;
-    if (report.sourceId === 0) {
-      // Not a source's poll: another instance's changes went unheard (src/app.ts).
-      this.cache.invalidate({ sourceId: 'all', topicIds: 'all' });
-      return;
-    }
     this.cache.invalidate({ sourceId: report.sourceId, topicIds: report.topicIds ? new Set(report.topicIds) : this.lookUpTopics(report) });
+  }
+
+  /** Another instance's changes went unheard (src/app.ts): every feed is read again. */
+  onChangesMissed(): void {
+    this.generation++;
+    this.cache.invalidate({ sourceId: 'all', topicIds: 'all' });
   }
 
   private lookUpTopics(report: Pick<PollReport, 'sourceId' | 'newArticleIds' | 'updated'>): Set<number> | 'all' {

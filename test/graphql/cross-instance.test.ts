@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollSource } from '../../src/ingest/pipeline.js';
 import { pollAllOnce } from '../../src/ingest/scheduler.js';
@@ -63,6 +64,26 @@ describe.skipIf(pgCase.skip !== null)(`several instances on one PostgreSQL datab
     }
     const after = (await (await fetch(feedUrl)).json()) as { items: unknown[] };
     expect(after.items.length).toBeGreaterThan(0);
+  });
+
+  it('reads its cached feeds again after losing its notification connection (changes meanwhile went unheard)', async () => {
+    const [here] = apis;
+    const feedUrl = `${here.origin}/feeds/sources/tuoitre.json`;
+    type JsonFeed = { items: { url: string; title: string }[] };
+    const titleOf = async (url: string) => ((await (await fetch(feedUrl)).json()) as JsonFeed).items.find((item) => item.url === url)?.title;
+    const [first] = ((await (await fetch(feedUrl)).json()) as JsonFeed).items;
+    expect(first).toBeDefined();
+    // A change nobody announces (plain SQL: an operator's fix): the cached feed keeps what it rendered…
+    await sql`update articles set title = ${'Tiêu đề sửa tay'} where link = ${first.url}`.execute(stores[1].db);
+    expect(await titleOf(first.url)).toBe(first.title);
+    // …until this instance's listening connection drops: once it is back, what was stored
+    // meanwhile is unknown, so every cached feed is read again.
+    const { rows } = await sql<{ channel: string }>`select 'newsgate_' || md5(current_schema()) as channel`.execute(here.store.db);
+    const killed = await sql`select pg_terminate_backend(pid) from pg_stat_activity where query = ${`listen "${rows[0].channel}"`}`.execute(here.store.db);
+    expect(killed.rows.length).toBeGreaterThan(0);
+    const until = Date.now() + 10_000;
+    while ((await titleOf(first.url)) !== 'Tiêu đề sửa tay' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(await titleOf(first.url)).toBe('Tiêu đề sửa tay');
   });
 
   it('reads from DATABASE_READ_URL and writes to the primary', async () => {
