@@ -53,15 +53,15 @@ export interface Scheduler {
   inFlight(): number;
 }
 
+/** A claim's default length: well above a poll's whole-request timeout (20 s). */
+export const DEFAULT_LEASE_MS = 120_000;
+
 /**
  * Several instances polling one database (PostgreSQL, issue 7): each due source is claimed with
  * a lease (src/store/sources.ts claimDueSources) so only one instance polls it; leases of polls
  * still running are renewed every tick and given back when the poll has stored its next poll
  * time, and a crashed instance's lapse after `leaseMs`, when the others take its sources over.
  */
-/** A claim's default length: well above a poll's whole-request timeout (20 s). */
-const DEFAULT_LEASE_MS = 120_000;
-
 export interface LeaseOptions {
   /** This instance's name, unique among the instances (host, pid, a random part). */
   owner: string;
