@@ -40,7 +40,9 @@ export function decodeFeedBody(body: Buffer, contentType: string | null): string
     pickSupported(readXmlDeclarationEncoding(body), body) ??
     pickSupported(readMetaCharset(body, contentType), body) ??
     'utf-8';
-  const text = stripBom(iconv.decode(body, encoding));
+  // UTF-8, nearly every feed: Buffer's own decoder (the same replacement of invalid bytes) is several
+  // times faster than iconv-lite's, which streams through a StringDecoder (~3 % of a busy poll's CPU).
+  const text = stripBom(encoding === 'utf-8' || encoding === 'utf8' ? body.toString('utf8') : iconv.decode(body, encoding));
   // windows-1258 spells most Vietnamese letters as base + combining tone mark; recompose them so the text
   // compares, searches and dedupes equal to the same article fetched as UTF-8.
   return encoding === 'windows-1258' || encoding === 'cp1258' ? text.normalize('NFC') : text;
