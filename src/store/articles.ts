@@ -3,7 +3,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { dialectOf, scalarMax, scalarMin } from './dialect.js';
 import { searchKeyFrom } from './search.js';
-import { canWriteSearchRows, takeOverSearchIndex, writeSearchRows, type SearchRow } from './search-index.js';
+import { toSearchText } from '../text/search-query.js';
+import { canWriteSearchRows, handBackSearchIndex, takeOverSearchIndex, writeSearchRows, writeSqliteSearchRows, type SearchRow, type SqliteSearchRow } from './search-index.js';
 import { insertRows } from './insert-rows.js';
 import { notifyStored, originOf } from './notify.js';
 import { listTopicIdsBySource } from './sources.js';
@@ -120,22 +121,34 @@ async function drainWrites(db: Kysely<Database>, queue: { waiting: QueuedWrite[]
     const group = queue.waiting.splice(0, take);
     const stored: [QueuedWrite, StoreBatchResult][] = [];
     try {
+      // The search rows of every feed stored, written together at the end (src/store/search-index.ts).
+      const appSearch = await canWriteSearchRows(db);
+      const searchRows: SqliteSearchRow[] = [];
       await db.transaction().execute(async (trx) => {
-        if (group.length === 1) {
-          stored.push([group[0], await storeInTransaction(trx, group[0].input)]);
-          return;
-        }
-        for (const write of group) {
-          await sql`savepoint newsgate_feed`.execute(trx);
-          try {
-            const result = await storeInTransaction(trx, write.input);
-            await sql`release newsgate_feed`.execute(trx);
-            stored.push([write, result]);
-          } catch (error) {
-            await sql`rollback to newsgate_feed`.execute(trx);
-            await sql`release newsgate_feed`.execute(trx);
-            write.reject(error);
+        if (appSearch) await takeOverSearchIndex(trx);
+        try {
+          if (group.length === 1) {
+            stored.push([group[0], await storeInTransaction(trx, group[0].input, false, appSearch ? searchRows : undefined)]);
+          } else {
+            for (const write of group) {
+              const feedRows: SqliteSearchRow[] = [];
+              await sql`savepoint newsgate_feed`.execute(trx);
+              try {
+                const result = await storeInTransaction(trx, write.input, false, appSearch ? feedRows : undefined);
+                await sql`release newsgate_feed`.execute(trx);
+                stored.push([write, result]);
+                for (const row of feedRows) searchRows.push(row);
+              } catch (error) {
+                await sql`rollback to newsgate_feed`.execute(trx);
+                await sql`release newsgate_feed`.execute(trx);
+                write.reject(error);
+              }
+            }
           }
+          if (searchRows.length > 0) await writeSqliteSearchRows(trx, searchRows);
+        } finally {
+          // Whatever happened: no other writer's transaction may find the trigger stepped aside.
+          if (appSearch) await handBackSearchIndex(trx);
         }
       });
       for (const [write, result] of stored) write.resolve(result);
@@ -147,7 +160,12 @@ async function drainWrites(db: Kysely<Database>, queue: { waiting: QueuedWrite[]
   queue.running = false;
 }
 
-async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput, appSearch = false): Promise<StoreBatchResult> {
+/**
+ * `appSearch` (PostgreSQL): this transaction writes the search rows of what it inserts or rewrites
+ * (src/store/search-index.ts). `sqliteSearch` (SQLite): receives the search rows of what it
+ * inserts, for the caller to write at the end of its transaction.
+ */
+async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput, appSearch = false, sqliteSearch?: SqliteSearchRow[]): Promise<StoreBatchResult> {
   const { sourceId, now } = input;
   const result: StoreBatchResult = { inserted: [], updated: [], unchanged: 0, linked: 0, topicIds: [] };
   const byKey = new Map<string, ArticleInput>();
@@ -241,11 +259,13 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   for (const [rank, i] of byTime.entries()) ids[i] = reserved[rank];
   const stories = input.stories ?? singletonStories;
   const writes = new StoryWrites();
+  const sourceText = sqliteSearch && fresh.length > 0 ? await readSourceSearchText(trx, sourceId) : '';
   for (const [i, article] of fresh.entries()) {
     const id = ids[i];
     const publishedAt = article.publishedAt.getTime();
     result.inserted.push(id);
     searchRows?.push({ id, published_at: publishedAt, title: article.title, summary: article.summary });
+    sqliteSearch?.push({ id, published_at: publishedAt, title: article.title, summary: article.summary, source: sourceText });
     sourceLinks.push({ article_id: id, source_id: sourceId, published_at: publishedAt });
     for (const topicId of topicsFor(article)) topicLinks.push({ article_id: id, topic_id: topicId, published_at: publishedAt });
     const { storyId, merged } = stories.assign({ id, title: article.title, summary: article.summary, publishedAt: article.publishedAt });
@@ -295,6 +315,12 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     await trx.updateTable('sources').set((eb) => ({ item_count: eb('item_count', '+', sourceLinks.length) })).where('id', '=', sourceId).execute();
   }
   return result;
+}
+
+/** The source's name as the search index holds it (what migration 003's trigger looks up per article). */
+async function readSourceSearchText(trx: Transaction<Database>, sourceId: number): Promise<string> {
+  const source = await trx.selectFrom('sources').select('name').where('id', '=', sourceId).executeTakeFirst();
+  return toSearchText(source?.name);
 }
 
 type StoredByKey = Map<string, { id: number; content_hash: string; published_at: number; source_id: number }>;

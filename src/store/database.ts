@@ -67,6 +67,15 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
  */
 export function registerWriteFunctions(sqlite: SQLite.Database): void {
   sqlite.function('newsgate_search_text', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? toSearchText(value) : null));
+  // newsgate_app_search(1) / (0): storeArticles writes the search rows of what it inserts itself
+  // (migration 006); newsgate_app_search(): whether it does, read by the insert trigger. Like
+  // PostgreSQL's transaction-local setting it holds only inside a transaction, so a flag left set
+  // by a failed write can never keep another writer's articles out of the index.
+  let appSearch = false;
+  sqlite.function('newsgate_app_search', { varargs: true, deterministic: false }, (...args: unknown[]) => {
+    if (args.length > 0) appSearch = Boolean(args[0]);
+    return appSearch && sqlite.inTransaction ? 1 : 0;
+  });
 }
 
 export async function migrateStore(store: Pick<Store, 'db'>): Promise<string[]> {

@@ -16,11 +16,11 @@ export interface InsertRowsOptions {
  * was ~4 % of ingest CPU and much of its garbage. The SQL is still Kysely's own, for either dialect.
  * Every row gives every column (null for none): a missing one would not fall back to its default.
  */
-export async function insertRows<T extends keyof Database & string>(
-  db: Kysely<Database>,
+export async function insertRows<T extends keyof DB & string, DB = Database>(
+  db: Kysely<DB>,
   table: T,
-  columns: readonly (keyof Insertable<Database[T]> & string)[],
-  rows: readonly Insertable<Database[T]>[],
+  columns: readonly (keyof Insertable<DB[T]> & string)[],
+  rows: readonly Insertable<DB[T]>[],
   options: InsertRowsOptions = {},
 ): Promise<{ id: number }[]> {
   if (rows.length === 0) return [];
@@ -43,7 +43,7 @@ export async function insertRows<T extends keyof Database & string>(
 const MAX_SHAPES = 1024;
 const shapes = new Map<string, string>();
 
-function compileShape(db: Kysely<Database>, table: string, columns: readonly string[], count: number, options: InsertRowsOptions): string {
+function compileShape(db: Kysely<any>, table: string, columns: readonly string[], count: number, options: InsertRowsOptions): string {
   const placeholder = Object.fromEntries(columns.map((column) => [column, null]));
   // The typed builder cannot follow a table chosen at run time; the shape is checked by insertRows' signature.
   let query = (db as Kysely<any>).insertInto(table).values(Array.from({ length: count }, () => placeholder));

@@ -257,3 +257,44 @@ describe.skipIf(d.skip !== null)(`full-text search [${d.dialect}: ${d.dialect ==
     expect((await listArticlePage(store.db, noFilter, { limit: 50 })).rows).toHaveLength(WORLD.length);
   });
 });
+
+describe('full-text search rows written by a poll [sqlite: FTS5, migration 006]', () => {
+  const instances = (table: string) =>
+    sql<{ term: string; doc: number; col: string; offset: number }>`select term, doc, col, offset from ${sql.table(table)} order by doc, col, offset`.execute(store.db).then((r) => r.rows);
+
+  it('are the rows the insert trigger would have written, for several feeds stored in one transaction', async () => {
+    store = await dialects[0].open(config);
+    // Two feeds handed over in the same turn of the event loop share one transaction (src/store/articles.ts),
+    // their publication times interleaved (index keys out of order across the feeds).
+    const vne = WORLD.map((a, i) => ({ ...a, publishedAt: new Date(T + i * 120_000) }));
+    const dt = [article(20, 'Đà Nẵng đón khách quốc tế', 'Khách Hàn Quốc tăng 28/8'), article(21, 'Hà Nội mưa rét', null), article(22, 'Giá xăng E10 giảm', 'Từ 15h chiều nay')].map((a, i) => ({ ...a, publishedAt: new Date(T + 60_000 + i * 120_000) }));
+    await Promise.all([put('vnexpress', vne), put('dantri', dt)]);
+    // The reference: migration 003's trigger formula run over the stored articles into a twin table.
+    await sql`create virtual table ref_search using fts5(title, summary, source, article_id unindexed, published_at unindexed,
+      content = '', contentless_delete = 1, contentless_unindexed = 1, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'")`.execute(store.db);
+    await sql`insert into ref_search (rowid, title, summary, source, article_id, published_at)
+      select (min(max(a.published_at / 1000 - 1577836800, -2147483648), 2147483647) * 4294967296 + a.id), newsgate_search_text(a.title), newsgate_search_text(a.summary), newsgate_search_text(s.name), a.id, a.published_at
+      from articles a join sources s on s.id = a.source_id`.execute(store.db);
+    await sql`create virtual table temp.got_v using fts5vocab(main, article_search, instance)`.execute(store.db);
+    await sql`create virtual table temp.ref_v using fts5vocab(main, ref_search, instance)`.execute(store.db);
+    const got = await instances('got_v');
+    expect(got.length).toBeGreaterThan(50);
+    expect(got).toEqual(await instances('ref_v'));
+    expect(await titles('dan tri da nang')).toEqual(['Đà Nẵng đón khách quốc tế']);
+  });
+
+  it('never keep another writer’s articles out of the index, even after a poll that failed', async () => {
+    store = await dialects[0].open(config);
+    await put('vnexpress', [article(1, 'Giá vàng hôm nay tăng mạnh')]);
+    // A poll whose transaction fails (its source is gone: the source link breaks a foreign key).
+    await expect(storeArticles(store.db, { sourceId: 999, sourceTopicIds: [], articles: [article(2, 'Bão số 5 đổ bộ')], now: T })).rejects.toThrow();
+    // Plain SQL in a transaction of its own: the trigger indexes it.
+    const source = (await findSourceBySlug(store.db, 'dantri'))!;
+    await store.db.transaction().execute((trx) =>
+      trx.insertInto('articles').values({ key: 'k-plain', link: 'https://example.vn/plain', title: 'Thủy điện xả lũ', published_at: T, fetched_at: T, updated_at: T, source_id: source.id, story_id: 0, content_hash: 'x', categories: '[]' }).execute(),
+    );
+    expect(await titles('thuy dien')).toEqual(['Thủy điện xả lũ']);
+    expect(await titles('bao so 5')).toEqual([]);
+    expect(await titles('gia vang')).toEqual(['Giá vàng hôm nay tăng mạnh']);
+  });
+});

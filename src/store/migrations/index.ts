@@ -4,6 +4,7 @@ import * as m002 from './002-article-tombstones.js';
 import * as m003 from './003-article-search.js';
 import * as m004 from './004-source-leases.js';
 import * as m005 from './005-app-folded-search.js';
+import * as m006 from './006-sqlite-app-search.js';
 
 /** Static list so a bundled build needs no directory scan. Append, never reorder. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-article-search': m003,
   '004-source-leases': m004,
   '005-app-folded-search': m005,
+  '006-sqlite-app-search': m006,
 };
 
 export const migrationProvider: MigrationProvider = {
