@@ -75,7 +75,8 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
   let siteUrl = source.site_url;
   // Polls past this point (fetching, or holding a fetched body until it is stored) are bounded
   // too: the store is slower than loopback or a fast CDN, and bodies would pile up in memory.
-  await slots(ctx.db, 'in-flight', IN_FLIGHT).run('', async () => {
+  const inFlight = slots(ctx.db, 'in-flight', IN_FLIGHT);
+  await inFlight.run('', async () => {
     try {
       const response = await fetchFeed(source.url, {
         ...ctx.fetch,
@@ -110,13 +111,18 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
           feedTitle = feed.title ?? feedTitle;
           siteUrl = source.origin === 'config' && source.site_url ? source.site_url : (feed.siteUrl ?? siteUrl);
           report.fetched = articles.length;
+          const storing = storingByDb.get(ctx.db) ?? { count: 0 };
+          storingByDb.set(ctx.db, storing);
+          storing.count++;
           const stored = await storeArticles(ctx.db, {
             sourceId: source.id,
             articles,
             extraTopicIds: ctx.matchTopics,
             stories: ctx.stories,
             now: fetchedAt,
-          });
+            // Polls still fetching or parsing: their feeds may join this one's transaction.
+            moreComing: () => inFlight.activeCount > storing.count,
+          }).finally(() => storing.count--);
           report.new = stored.inserted.length;
           report.updated = stored.updated.length;
           report.unchanged = stored.unchanged;
@@ -164,9 +170,12 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
 
 /**
  * Feeds decoded, parsed or being stored at once per database (see pollSource). Feeds parsed
- * while a transaction is under way are written together in the next one (storeArticles).
+ * while a transaction is under way, or while storeArticles gathers a group, are written together
+ * in the next one: this bounds a group too.
  */
-const STORE_AHEAD = 4;
+const STORE_AHEAD = 8;
+/** Per database: polls that handed their articles to storeArticles and wait for the commit. */
+const storingByDb = new WeakMap<object, { count: number }>();
 /** Polls between the start of their fetch and the end of their store, per database. */
 const IN_FLIGHT = 16;
 const slotsByDb = new WeakMap<object, Map<string, Limiter>>();

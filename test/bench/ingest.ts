@@ -22,6 +22,7 @@ import { decodeFeedBody } from '../../src/ingest/decode.js';
 import { normalizeFeed } from '../../src/ingest/normalize.js';
 import { parseFeed } from '../../src/ingest/parse.js';
 import { pollAllOnce } from '../../src/ingest/scheduler.js';
+import { readWriteStats } from '../../src/store/articles.js';
 import { openStore } from '../../src/store/database.js';
 import { searchKey } from '../../src/store/search.js';
 import { toSearchText } from '../../src/text/search-query.js';
@@ -85,6 +86,7 @@ if (process.argv[2] === 'pipeline') {
   clearInterval(sampler);
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
+  const writes = readWriteStats(store.db);
   await store.close();
   process.send!({
     seconds,
@@ -94,6 +96,7 @@ if (process.argv[2] === 'pipeline') {
     stored: reports.reduce((n, r) => n + r.new, 0),
     failures: reports.filter((r) => r.error).slice(0, 3).map((r) => r.error),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    transactions: writes.transactions,
     ...peak,
   });
 } else if (process.argv[2] === 'serve-feeds') {
@@ -184,7 +187,7 @@ async function main() {
     const sampler = pgBase ? pgBackendCpu(pgBase, 'newsgate-bench-ingest') : null;
     await sampler?.start();
     const worker = fork(process.argv[1], ['pipeline', pgBase ? withParams(target, { application_name: 'newsgate-bench-ingest' }) : target, String(port)], { stdio: 'inherit' });
-    type Result = { seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number; heapMb: number; externalMb: number; startRssMb: number };
+    type Result = { transactions: number; seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number; heapMb: number; externalMb: number; startRssMb: number };
     let backendCpuAtStart = 0;
     const result = await new Promise<Result>((resolve, reject) => {
       worker.on('message', (m: Result | { phase: string }) => {
@@ -204,7 +207,7 @@ async function main() {
       result.seconds,
       `${result.stored.toLocaleString('en')} new, CPU ${result.cpuSeconds.toFixed(2)} s (${Math.round(total / result.cpuSeconds).toLocaleString('en')} items per CPU-s)${pgNote}, peak RSS ${result.maxRssMb.toFixed(0)} MB (${result.startRssMb.toFixed(0)} MB before polling; heap in use ≤ ${result.heapMb.toFixed(0)} MB, outside the heap ≤ ${result.externalMb.toFixed(0)} MB), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
     );
-    const clusterNote = `story index warmed in ${result.seedSeconds.toFixed(2)} s before the run`;
+    const clusterNote = `story index warmed in ${result.seedSeconds.toFixed(2)} s before the run${result.transactions ? `; ${result.transactions} write transactions (${(FEEDS / result.transactions).toFixed(1)} feeds each)` : ''}`;
     rows.push(`| … of which story clustering | ${result.clusterUs.toFixed(1)} µs/article | ${((result.clusterUs * result.stored) / 1e6).toFixed(2)} s | ${clusterNote} |`);
     console.log(`${'  of which story clustering'.padEnd(52)} ${result.clusterUs.toFixed(1).padStart(9)} µs/article (${((result.clusterUs * result.stored) / 1e6).toFixed(2)} s) ${clusterNote}`);
     return { rate, stored: result.stored };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArticleInput } from '../../src/model/article.js';
-import { storeArticles, type StoryAssigner } from '../../src/store/articles.js';
+import { readWriteStats, storeArticles, type StoryAssigner } from '../../src/store/articles.js';
 import type { Store } from '../../src/store/database.js';
 import { findSourceBySlug, listTopicIdsBySource, listTopics } from '../../src/store/sources.js';
 import { makeConfig } from '../helpers/config.js';
@@ -151,6 +151,33 @@ describe.skipIf(d.skip !== null)(`storeArticles [${d.dialect}]${d.skip ? ` (skip
     expect(counts).toEqual({ 'thoi-su': 2, 'kinh-doanh': 1, 'cong-nghe': 0 });
     const sources = await store.db.selectFrom('sources').select(['slug', 'item_count']).orderBy('slug').execute();
     expect(sources).toEqual([{ slug: 'a', item_count: 2 }, { slug: 'b', item_count: 1 }]);
+  });
+
+  it('gathers feeds handed over in separate turns into one transaction while more are coming (SQLite)', async () => {
+    if (current.dialect !== 'sqlite') return;
+    const { a, b } = await setup();
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const before = readWriteStats(store.db);
+    const coming = { more: true };
+    const moreComing = () => coming.more;
+    const first = storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(1)], now: 1000, moreComing });
+    await turn();
+    const second = storeArticles(store.db, { sourceId: b.id, sourceTopicIds: b.topics, articles: [article(2)], now: 1000, moreComing });
+    await turn();
+    // The last one: nothing more is coming, the three are written now, together.
+    coming.more = false;
+    const third = storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(3)], now: 1000, moreComing });
+    const results = await Promise.all([first, second, third]);
+    expect(results.map((r) => r.inserted.length)).toEqual([1, 1, 1]);
+    expect(readWriteStats(store.db)).toEqual({ transactions: before.transactions + 1, feeds: before.feeds + 3 });
+    // More is said to be coming but never comes: the feed is still written (after the gathering time).
+    coming.more = true;
+    expect((await storeArticles(store.db, { sourceId: b.id, sourceTopicIds: b.topics, articles: [article(4)], now: 1000, moreComing })).inserted).toHaveLength(1);
+    // Without the hint (a single poll, an API call), each write starts on the next turn.
+    await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(5)], now: 1000 });
+    await turn();
+    await storeArticles(store.db, { sourceId: a.id, sourceTopicIds: a.topics, articles: [article(6)], now: 1000 });
+    expect(readWriteStats(store.db)).toEqual({ transactions: before.transactions + 4, feeds: before.feeds + 6 });
   });
 
   it('writes nothing when the batch fails midway', async () => {
