@@ -24,6 +24,7 @@ import { parseFeed } from '../../src/ingest/parse.js';
 import { pollAllOnce } from '../../src/ingest/scheduler.js';
 import { readWriteStats } from '../../src/store/articles.js';
 import { openStore } from '../../src/store/database.js';
+import { GATEWAY_NODE_FLAGS } from '../../src/ops/node-flags.js';
 import { searchKey } from '../../src/store/search.js';
 import { toSearchText } from '../../src/text/search-query.js';
 import { openDatabase } from '../../src/store/open.js';
@@ -186,7 +187,11 @@ async function main() {
   const runPipeline = async (target: string, label: string, pgBase: string | null = null) => {
     const sampler = pgBase ? pgBackendCpu(pgBase, 'newsgate-bench-ingest') : null;
     await sampler?.start();
-    const worker = fork(process.argv[1], ['pipeline', pgBase ? withParams(target, { application_name: 'newsgate-bench-ingest' }) : target, String(port)], { stdio: 'inherit' });
+    // The gateway process runs with the V8 options `newsgate` itself starts with.
+    const worker = fork(process.argv[1], ['pipeline', pgBase ? withParams(target, { application_name: 'newsgate-bench-ingest' }) : target, String(port)], {
+      stdio: 'inherit',
+      execArgv: [...process.execArgv, ...GATEWAY_NODE_FLAGS],
+    });
     type Result = { transactions: number; seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number; heapMb: number; externalMb: number; startRssMb: number };
     let backendCpuAtStart = 0;
     const result = await new Promise<Result>((resolve, reject) => {
