@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { foldToken } from '../../src/text/fold.js';
 import { MAX_SEARCH_LENGTH, parseSearchQuery, SearchQueryError, toSearchText } from '../../src/text/search-query.js';
+import { tokenizeSyllables } from '../../src/text/tokenize.js';
+
+const FEEDS = 'test/fixtures/feeds';
 
 describe('toSearchText', () => {
   it.each([
@@ -17,6 +23,17 @@ describe('toSearchText', () => {
     ['', ''],
   ])('%j → %j', (input, expected) => {
     expect(toSearchText(input)).toBe(expected);
+  });
+
+  it('is the fold of tokenizeSyllables token by token, on the fixture feeds, seen once or again', () => {
+    const reference = (text: string) => tokenizeSyllables(text).map((t) => foldToken(t).replace(/[.,/:-]/g, '_')).join(' ');
+    const texts = readdirSync(FEEDS)
+      .flatMap((name) => readFileSync(join(FEEDS, name), 'utf8').split(/<[^>]*>|\n/))
+      .filter((line) => /\p{L}/u.test(line));
+    // Spans that differ only in the characters a memo probe compares: glued prefixes, case, separators.
+    texts.push('U-21 u21 U21 MH-17 mh-17 1,6 1.6 16 Đồng đồng ĐỒNG dong 28/8 28-8');
+    expect(texts.length).toBeGreaterThan(200);
+    for (let round = 0; round < 2; round++) for (const text of texts) expect(toSearchText(text), text).toBe(reference(text));
   });
 });
 
