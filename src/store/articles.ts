@@ -3,8 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { dialectOf, scalarMax, scalarMin } from './dialect.js';
 import { searchKeyFrom } from './search.js';
-import { toSearchText } from '../text/search-query.js';
-import { canWriteSearchRows, handBackSearchIndex, takeOverSearchIndex, writeSearchRows, writeSqliteSearchRows, type SearchRow, type SqliteSearchRow } from './search-index.js';
+import { canWriteSearchRows, handBackSearchIndex, readSourceSearchText, takeOverSearchIndex, writeSearchRows, writeSqliteSearchRows, type SearchRow } from './search-index.js';
 import { insertRows } from './insert-rows.js';
 import { notifyStored, originOf } from './notify.js';
 import { listTopicIdsBySource } from './sources.js';
@@ -86,8 +85,11 @@ export async function storeArticles(db: Kysely<Database>, input: StoreBatchInput
     const origin = originOf(db);
     const appSearch = await canWriteSearchRows(db);
     return db.transaction().execute(async (trx) => {
-      if (appSearch) await takeOverSearchIndex(trx);
-      const result = await storeInTransaction(trx, input, appSearch);
+      // Rewrites too: on PostgreSQL the update trigger steps aside as well (migration 005).
+      const search = appSearch ? { rows: [] as SearchRow[], rewrites: true } : undefined;
+      if (search) await takeOverSearchIndex(trx);
+      const result = await storeInTransaction(trx, input, search);
+      if (search && search.rows.length > 0) await writeSearchRows(trx, search.rows);
       if (result.inserted.length > 0 || result.updated.length > 0) {
         await notifyStored(trx, origin, { sourceId: input.sourceId, newArticleIds: result.inserted, updated: result.updated.length, topicIds: result.topicIds });
       }
@@ -164,7 +166,6 @@ function startWrites(db: Kysely<Database>, queue: WriteQueue): void {
 
 /** Writes the next group of queued feeds in one transaction. */
 async function drainWrites(db: Kysely<Database>, queue: WriteQueue): Promise<void> {
-  queue.running = true;
   let articles = 0;
   let take = 0;
   while (take < queue.waiting.length && take < GROUP_FEEDS && (take === 0 || articles + queue.waiting[take].input.articles.length <= GROUP_ARTICLES)) {
@@ -177,18 +178,19 @@ async function drainWrites(db: Kysely<Database>, queue: WriteQueue): Promise<voi
   try {
     // The search rows of every feed stored, written together at the end (src/store/search-index.ts).
     const appSearch = await canWriteSearchRows(db);
-    const searchRows: SqliteSearchRow[] = [];
+    const searchRows: SearchRow[] = [];
     await db.transaction().execute(async (trx) => {
       if (appSearch) await takeOverSearchIndex(trx);
       try {
         if (group.length === 1) {
-          stored.push([group[0], await storeInTransaction(trx, group[0].input, false, appSearch ? searchRows : undefined)]);
+          // Inserts only: rewrites go through SQLite's update trigger (migration 006).
+          stored.push([group[0], await storeInTransaction(trx, group[0].input, appSearch ? { rows: searchRows, rewrites: false } : undefined)]);
         } else {
           for (const write of group) {
-            const feedRows: SqliteSearchRow[] = [];
+            const feedRows: SearchRow[] = [];
             await sql`savepoint newsgate_feed`.execute(trx);
             try {
-              const result = await storeInTransaction(trx, write.input, false, appSearch ? feedRows : undefined);
+              const result = await storeInTransaction(trx, write.input, appSearch ? { rows: feedRows, rewrites: false } : undefined);
               await sql`release newsgate_feed`.execute(trx);
               stored.push([write, result]);
               for (const row of feedRows) searchRows.push(row);
@@ -216,11 +218,10 @@ async function drainWrites(db: Kysely<Database>, queue: WriteQueue): Promise<voi
 }
 
 /**
- * `appSearch` (PostgreSQL): this transaction writes the search rows of what it inserts or rewrites
- * (src/store/search-index.ts). `sqliteSearch` (SQLite): receives the search rows of what it
- * inserts, for the caller to write at the end of its transaction.
+ * `search`: the caller writes the search rows itself (src/store/search-index.ts); they are
+ * collected here for what is inserted, and for what is rewritten when `rewrites` is set.
  */
-async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput, appSearch = false, sqliteSearch?: SqliteSearchRow[]): Promise<StoreBatchResult> {
+async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchInput, search?: { rows: SearchRow[]; rewrites: boolean }): Promise<StoreBatchResult> {
   const { sourceId, now } = input;
   const result: StoreBatchResult = { inserted: [], updated: [], unchanged: 0, linked: 0, topicIds: [] };
   const byKey = new Map<string, ArticleInput>();
@@ -267,8 +268,9 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
       linkedTopics.add(`${row.article_id}:${row.topic_id}`);
     }
   }
-  // PostgreSQL: the search rows this transaction writes itself (src/store/search-index.ts).
-  const searchRows: SearchRow[] | null = appSearch ? [] : null;
+  // Read once, and only when a search row is written (most polls store nothing new).
+  let sourceText: string | null = null;
+  const searchSource = async () => (sourceText ??= await readSourceSearchText(trx, sourceId));
   const sourceLinks: { article_id: number; source_id: number; published_at: number }[] = [];
   const topicLinks: { article_id: number; topic_id: number; published_at: number }[] = [];
   for (const [key, row] of existing) {
@@ -285,7 +287,7 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
         .where('id', '=', row.id)
         .execute();
       result.updated.push(row.id);
-      searchRows?.push({ id: row.id, published_at: publishedAt, title: article.title, summary: article.summary });
+      if (search?.rewrites) search.rows.push({ id: row.id, published_at: publishedAt, title: article.title, summary: article.summary, source: await searchSource() });
     } else {
       result.unchanged++;
     }
@@ -314,13 +316,12 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
   for (const [rank, i] of byTime.entries()) ids[i] = reserved[rank];
   const stories = input.stories ?? singletonStories;
   const writes = new StoryWrites();
-  const sourceText = sqliteSearch && fresh.length > 0 ? await readSourceSearchText(trx, sourceId) : '';
+  const freshSource = search && fresh.length > 0 ? await searchSource() : '';
   for (const [i, article] of fresh.entries()) {
     const id = ids[i];
     const publishedAt = article.publishedAt.getTime();
     result.inserted.push(id);
-    searchRows?.push({ id, published_at: publishedAt, title: article.title, summary: article.summary });
-    sqliteSearch?.push({ id, published_at: publishedAt, title: article.title, summary: article.summary, source: sourceText });
+    search?.rows.push({ id, published_at: publishedAt, title: article.title, summary: article.summary, source: freshSource });
     sourceLinks.push({ article_id: id, source_id: sourceId, published_at: publishedAt });
     for (const topicId of topicsFor(article)) topicLinks.push({ article_id: id, topic_id: topicId, published_at: publishedAt });
     const { storyId, merged } = stories.assign({ id, title: article.title, summary: article.summary, publishedAt: article.publishedAt });
@@ -341,7 +342,6 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     if (merged.length > 0) await mergeStories(trx, writes, storyId, merged);
   }
   await writes.flush(trx);
-  if (searchRows) await writeSearchRows(trx, sourceId, searchRows);
 
   // In key order: concurrent transactions (other instances linking the same stored article) then
   // take the unique keys' locks in one order and cannot deadlock on them.
@@ -370,12 +370,6 @@ async function storeInTransaction(trx: Transaction<Database>, input: StoreBatchI
     await trx.updateTable('sources').set((eb) => ({ item_count: eb('item_count', '+', sourceLinks.length) })).where('id', '=', sourceId).execute();
   }
   return result;
-}
-
-/** The source's name as the search index holds it (what migration 003's trigger looks up per article). */
-async function readSourceSearchText(trx: Transaction<Database>, sourceId: number): Promise<string> {
-  const source = await trx.selectFrom('sources').select('name').where('id', '=', sourceId).executeTakeFirst();
-  return toSearchText(source?.name);
 }
 
 type StoredByKey = Map<string, { id: number; content_hash: string; published_at: number; source_id: number }>;

@@ -5,11 +5,19 @@ import { insertRows } from './insert-rows.js';
 import { searchKey } from './search.js';
 import type { Database } from './types.js';
 
+/** An article's search row before its text is folded; `source` is its source's name, folded already. */
 export interface SearchRow {
   id: number;
   published_at: number;
   title: string;
   summary: string | null;
+  source: string;
+}
+
+/** The source's name as the search index holds it (what the triggers look up per article). */
+export async function readSourceSearchText(trx: Transaction<Database>, sourceId: number): Promise<string> {
+  const source = await trx.selectFrom('sources').select('name').where('id', '=', sourceId).executeTakeFirst();
+  return toSearchText(source?.name);
 }
 
 /**
@@ -61,17 +69,12 @@ export async function handBackSearchIndex(trx: Transaction<Database>): Promise<v
   if (dialectOf(trx) !== 'postgres') await sql`select newsgate_app_search(0)`.execute(trx);
 }
 
-/** SQLite: a search row with the source's name already folded. */
-export interface SqliteSearchRow extends SearchRow {
-  source: string;
-}
-
 interface SqliteSearchTables {
   article_search: { rowid: bigint; title: string; summary: string | null; source: string; article_id: number; published_at: number };
 }
 
 /** SQLite: writes the rows in index key order (FTS5 appends ascending keys to its pending segment). */
-export async function writeSqliteSearchRows(trx: Transaction<Database>, rows: readonly SqliteSearchRow[]): Promise<void> {
+export async function writeSqliteSearchRows(trx: Transaction<Database>, rows: readonly SearchRow[]): Promise<void> {
   const keyed = rows.map((row) => ({
     rowid: searchKey(row.published_at, row.id),
     title: toSearchText(row.title),
@@ -87,14 +90,12 @@ export async function writeSqliteSearchRows(trx: Transaction<Database>, rows: re
   }
 }
 
-export async function writeSearchRows(trx: Transaction<Database>, sourceId: number, rows: readonly SearchRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const source = await trx.selectFrom('sources').select('name').where('id', '=', sourceId).executeTakeFirst();
-  const sourceText = toSearchText(source?.name ?? '');
+/** PostgreSQL: writes (or rewrites) the rows through newsgate_search_doc(). */
+export async function writeSearchRows(trx: Transaction<Database>, rows: readonly SearchRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 400) {
     const values = rows
       .slice(i, i + 400)
-      .map((row) => sql`(${row.id}, ${row.published_at}, newsgate_search_doc(${toSearchText(row.title)}, ${sourceText}, ${row.summary ? toSearchText(row.summary) : ''}))`);
+      .map((row) => sql`(${row.id}, ${row.published_at}, newsgate_search_doc(${toSearchText(row.title)}, ${row.source}, ${row.summary ? toSearchText(row.summary) : ''}))`);
     await sql`insert into article_search (rowid, published_at, doc) values ${sql.join(values)}
       on conflict (rowid) do update set published_at = excluded.published_at, doc = excluded.doc`.execute(trx);
   }
