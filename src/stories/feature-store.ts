@@ -2,10 +2,13 @@
  * Per-term state of the clustering index — document frequency and postings
  * list — kept in a few large typed arrays laid out for cache locality:
  *
- *  - a hash table from term id (a 52-bit integer, see `termId`) to a dense
- *    feature index `fid`, keys and values interleaved (one probe = one line);
- *  - one 64-byte record per fid: term id, df, live postings, max weight,
- *    head/tail block of the postings chain;
+ *  - an open-addressing hash table from term id (a 52-bit integer, see
+ *    `termId`) to a dense feature index `fid`: one int32 per cell (fid + 1),
+ *    the term itself compared in the fid's record, which the caller reads next
+ *    anyway (a quarter of the memory of [term, fid] pairs of doubles);
+ *  - one 32-byte record per fid: term id (low and high 32 bits), df, live
+ *    postings, max weight (float32), head/tail block of the postings chain and
+ *    both offsets;
  *  - postings as chains of 64-byte blocks of 7 entries (article slot as int32,
  *    weight as float32 — postings weights only rank candidates, exact scores
  *    come from the articles' own vectors).
@@ -20,15 +23,15 @@
  */
 const TWO32 = 4294967296;
 
-// record layout
-const R_TERM = 0;
-const R_DF = 1;
-const R_LIVE = 2;
-const R_MAXW = 3;
-const R_HEAD = 4; // head block, −1 when empty
-const R_HEAD_OFF = 5;
+// record layout (32-bit cells)
+const R_TERM_LO = 0;
+const R_TERM_HI = 1;
+const R_DF = 2;
+const R_LIVE = 3;
+const R_MAXW = 4; // float32, read through recW
+const R_HEAD = 5; // head block, −1 when empty
 const R_TAIL = 6;
-const R_TAIL_OFF = 7;
+const R_OFFS = 7; // head offset | tail offset << 8
 const REC = 8;
 
 // block layout (32-bit cells): [next, slot0, w0, slot1, w1, …, slot6, w6, unused]
@@ -37,12 +40,14 @@ export const BLOCK_ENTRIES = 7;
 const NONE = -1;
 
 export class FeatureStore {
-  /** Hash table: [termId, fid + 1] pairs; fid + 1 = 0 marks an empty cell. */
-  private hash: Float64Array;
+  /** Hash table of fid + 1 per cell (0: empty); the cell's term is the fid's record's. */
+  private hash: Int32Array;
   private hashMask: number;
   private hashCount = 0;
-  /** Feature records, REC numbers per fid (see layout above). */
-  rec: Float64Array;
+  /** Feature records, REC cells per fid (see layout above), as int32… */
+  private rec: Int32Array;
+  /** …and as float32 (the max weight). */
+  private recW: Float32Array;
   private fidCount = 0;
   private freeFids: number[] = [];
   /** Postings blocks, BLOCK_STRIDE 32-bit cells per block: int32 view (next, slots)… */
@@ -55,9 +60,10 @@ export class FeatureStore {
   constructor(features = 4096, blocks = 4096) {
     let cap = 16;
     while (cap < features * 2) cap *= 2;
-    this.hash = new Float64Array(cap * 2);
+    this.hash = new Int32Array(cap);
     this.hashMask = cap - 1;
-    this.rec = new Float64Array(features * REC);
+    this.rec = new Int32Array(features * REC);
+    this.recW = new Float32Array(this.rec.buffer);
     this.blk = new Int32Array(blocks * BLOCK_STRIDE);
     this.blkW = new Float32Array(this.blk.buffer);
   }
@@ -72,75 +78,84 @@ export class FeatureStore {
     return this.fidCount;
   }
 
-  private cellOf(term: number): number {
-    // low and high bits of an integer below 2^52, without floating-point modulo
-    const lo = term >>> 0;
-    const hi = (term / TWO32) | 0;
+  /** Bytes held by the typed arrays (capacity, not use). */
+  get byteLength(): number {
+    return this.hash.byteLength + this.rec.byteLength + this.blk.byteLength;
+  }
+
+  private cellOfParts(lo: number, hi: number): number {
     let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
     h ^= h >>> 13;
     return h & this.hashMask;
   }
 
+  private cellOfFid(fid: number): number {
+    return this.cellOfParts(this.rec[fid * REC + R_TERM_LO] >>> 0, this.rec[fid * REC + R_TERM_HI]);
+  }
+
   /** Dense index of a term id, allocating a record on first sight. */
   intern(term: number): number {
+    // low and high bits of an integer below 2^52, without floating-point modulo
+    const lo = term >>> 0;
+    const hi = (term / TWO32) | 0;
     const hash = this.hash;
-    let c = this.cellOf(term);
+    const rec = this.rec;
+    let c = this.cellOfParts(lo, hi);
     for (;;) {
-      const v = hash[2 * c + 1];
+      const v = hash[c];
       if (v === 0) break;
-      if (hash[2 * c] === term) return v - 1;
+      const r = (v - 1) * REC;
+      if (rec[r + R_TERM_LO] >>> 0 === lo && rec[r + R_TERM_HI] === hi) return v - 1;
       c = (c + 1) & this.hashMask;
     }
-    const fid = this.newFid(term);
+    const fid = this.newFid(lo, hi);
     if ((this.hashCount + 1) * 2 > this.hashMask + 1) {
       this.growHash();
-      this.insert(term, fid);
+      this.insert(fid);
     } else {
-      hash[2 * c] = term;
-      hash[2 * c + 1] = fid + 1;
+      hash[c] = fid + 1;
       this.hashCount++;
     }
     return fid;
   }
 
-  private insert(term: number, fid: number): void {
-    let c = this.cellOf(term);
-    while (this.hash[2 * c + 1] !== 0) c = (c + 1) & this.hashMask;
-    this.hash[2 * c] = term;
-    this.hash[2 * c + 1] = fid + 1;
+  private insert(fid: number): void {
+    let c = this.cellOfFid(fid);
+    while (this.hash[c] !== 0) c = (c + 1) & this.hashMask;
+    this.hash[c] = fid + 1;
     this.hashCount++;
   }
 
   private growHash(): void {
     const old = this.hash;
-    const cap = (this.hashMask + 1) * 2;
-    this.hash = new Float64Array(cap * 2);
-    this.hashMask = cap - 1;
+    this.hash = new Int32Array(old.length * 2);
+    this.hashMask = this.hash.length - 1;
     this.hashCount = 0;
-    for (let c = 0; c < old.length; c += 2) if (old[c + 1] !== 0) this.insert(old[c], old[c + 1] - 1);
+    for (let c = 0; c < old.length; c++) if (old[c] !== 0) this.insert(old[c] - 1);
   }
 
-  private newFid(term: number): number {
+  private newFid(lo: number, hi: number): number {
     let fid: number;
     if (this.freeFids.length > 0) fid = this.freeFids.pop()!;
     else {
       fid = this.fidCount++;
       if ((fid + 1) * REC > this.rec.length) {
-        const rec = new Float64Array(this.rec.length * 2);
+        const rec = new Int32Array(this.rec.length * 2);
         rec.set(this.rec);
         this.rec = rec;
+        this.recW = new Float32Array(rec.buffer);
       }
     }
     const r = fid * REC;
     const rec = this.rec;
-    rec[r + R_TERM] = term;
+    rec[r + R_TERM_LO] = lo;
+    rec[r + R_TERM_HI] = hi;
     rec[r + R_DF] = 0;
     rec[r + R_LIVE] = 0;
-    rec[r + R_MAXW] = 0;
+    this.recW[r + R_MAXW] = 0;
     rec[r + R_HEAD] = NONE;
-    rec[r + R_HEAD_OFF] = 0;
     rec[r + R_TAIL] = NONE;
-    rec[r + R_TAIL_OFF] = 0;
+    rec[r + R_OFFS] = 0;
     return fid;
   }
 
@@ -148,26 +163,24 @@ export class FeatureStore {
   private maybeRelease(fid: number): void {
     const r = fid * REC;
     if (this.rec[r + R_DF] !== 0 || this.rec[r + R_LIVE] !== 0) return;
-    const term = this.rec[r + R_TERM];
     // find and delete the hash cell (backward-shift deletion)
     const hash = this.hash;
     const mask = this.hashMask;
-    let c = this.cellOf(term);
-    while (hash[2 * c] !== term || hash[2 * c + 1] === 0) c = (c + 1) & mask;
+    let c = this.cellOfFid(fid);
+    while (hash[c] !== fid + 1) c = (c + 1) & mask;
     let hole = c;
     let j = c;
     for (;;) {
       j = (j + 1) & mask;
-      if (hash[2 * j + 1] === 0) break;
-      const home = this.cellOf(hash[2 * j]);
+      if (hash[j] === 0) break;
+      const home = this.cellOfFid(hash[j] - 1);
       const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!inRange) {
-        hash[2 * hole] = hash[2 * j];
-        hash[2 * hole + 1] = hash[2 * j + 1];
+        hash[hole] = hash[j];
         hole = j;
       }
     }
-    hash[2 * hole + 1] = 0;
+    hash[hole] = 0;
     this.hashCount--;
     this.freeFids.push(fid);
   }
@@ -190,7 +203,7 @@ export class FeatureStore {
 
   /** Largest weight posted since the list was last empty: an upper bound of its live weights. */
   maxWeight(fid: number): number {
-    return this.rec[fid * REC + R_MAXW];
+    return this.recW[fid * REC + R_MAXW];
   }
 
   private allocBlock(): number {
@@ -216,27 +229,29 @@ export class FeatureStore {
 
   push(fid: number, slot: number, weight: number): void {
     const r = fid * REC;
-    let tb = this.rec[r + R_TAIL];
-    let off = this.rec[r + R_TAIL_OFF];
+    const rec = this.rec;
+    let tb = rec[r + R_TAIL];
+    let offs = rec[r + R_OFFS];
+    let off = offs >>> 8;
     if (tb === NONE) {
       tb = this.allocBlock();
-      this.rec[r + R_HEAD] = tb;
-      this.rec[r + R_HEAD_OFF] = 0;
-      this.rec[r + R_TAIL] = tb;
+      rec[r + R_HEAD] = tb;
+      rec[r + R_TAIL] = tb;
+      offs = 0;
       off = 0;
     } else if (off === BLOCK_ENTRIES) {
       const nb = this.allocBlock();
       this.blk[tb * BLOCK_STRIDE] = nb;
-      this.rec[r + R_TAIL] = nb;
+      rec[r + R_TAIL] = nb;
       tb = nb;
       off = 0;
     }
     const i = tb * BLOCK_STRIDE + 1 + 2 * off;
     this.blk[i] = slot;
     this.blkW[i + 1] = weight;
-    this.rec[r + R_TAIL_OFF] = off + 1;
-    this.rec[r + R_LIVE]++;
-    if (weight > this.rec[r + R_MAXW]) this.rec[r + R_MAXW] = weight;
+    rec[r + R_OFFS] = (offs & 0xff) | ((off + 1) << 8);
+    rec[r + R_LIVE]++;
+    if (weight > this.recW[r + R_MAXW]) this.recW[r + R_MAXW] = weight;
   }
 
   /** Remove the posting of `slot` (no-op when absent). */
@@ -245,11 +260,12 @@ export class FeatureStore {
     const rec = this.rec;
     const blk = this.blk;
     const tail = rec[r + R_TAIL];
+    const tailOff = rec[r + R_OFFS] >>> 8;
     let b = rec[r + R_HEAD];
-    let off = rec[r + R_HEAD_OFF];
+    let off = rec[r + R_OFFS] & 0xff;
     let found = false;
     while (b !== NONE && !found) {
-      const end = b === tail ? rec[r + R_TAIL_OFF] : BLOCK_ENTRIES;
+      const end = b === tail ? tailOff : BLOCK_ENTRIES;
       for (; off < end; off++) {
         const i = b * BLOCK_STRIDE + 1 + 2 * off;
         if (blk[i] === slot) {
@@ -274,17 +290,16 @@ export class FeatureStore {
       }
       rec[r + R_HEAD] = NONE;
       rec[r + R_TAIL] = NONE;
-      rec[r + R_HEAD_OFF] = 0;
-      rec[r + R_TAIL_OFF] = 0;
-      rec[r + R_MAXW] = 0;
+      rec[r + R_OFFS] = 0;
+      this.recW[r + R_MAXW] = 0;
       this.maybeRelease(fid);
       return;
     }
     // drop holes at the head, releasing emptied blocks
     b = rec[r + R_HEAD];
-    off = rec[r + R_HEAD_OFF];
+    off = rec[r + R_OFFS] & 0xff;
     for (;;) {
-      const end = b === tail ? rec[r + R_TAIL_OFF] : BLOCK_ENTRIES;
+      const end = b === tail ? tailOff : BLOCK_ENTRIES;
       while (off < end && blk[b * BLOCK_STRIDE + 1 + 2 * off] === NONE) off++;
       if (off < end || b === tail) break;
       const next = blk[b * BLOCK_STRIDE];
@@ -293,7 +308,7 @@ export class FeatureStore {
       off = 0;
     }
     rec[r + R_HEAD] = b;
-    rec[r + R_HEAD_OFF] = off;
+    rec[r + R_OFFS] = off | (tailOff << 8);
   }
 
   /** Head block of a postings chain (−1 when empty); see `blockEnd` and the block layout. */
@@ -302,12 +317,12 @@ export class FeatureStore {
   }
 
   headOffset(fid: number): number {
-    return this.rec[fid * REC + R_HEAD_OFF];
+    return this.rec[fid * REC + R_OFFS] & 0xff;
   }
 
   /** Number of used entries in block `b` of the chain of `fid`. */
   blockEnd(fid: number, b: number): number {
-    return b === this.rec[fid * REC + R_TAIL] ? this.rec[fid * REC + R_TAIL_OFF] : BLOCK_ENTRIES;
+    return b === this.rec[fid * REC + R_TAIL] ? this.rec[fid * REC + R_OFFS] >>> 8 : BLOCK_ENTRIES;
   }
 }
 
