@@ -161,13 +161,21 @@ interface DocEntry {
   /** Dense slot in the window arrays (-1 once evicted). */
   slot: number;
   story: Story;
-  // views into shared arenas (see Arena): compact, and no ArrayBuffer per article
-  fids: Int32Array; // sorted feature indices
-  w: Float32Array; // unit-length tf-idf weights aligned with fids
-  tfids: Int32Array; // headline terms only, sorted
-  tw: Float32Array; // unit-length idf weights of headline terms
-  post: Int32Array; // feature indices of the lookup terms (in the postings while in the window)
-  postW: Float32Array; // their weights
+  /**
+   * The article's vectors, contiguous in an arena chunk (see Arena) and read through the chunk's
+   * two views (the same memory as int32 and as float32). From `at`: the sorted feature indices
+   * (n) and their unit-length tf-idf weights (n); the headline terms, sorted (nt), and their
+   * unit-length idf weights (nt); the lookup terms, in the postings while in the window (np), and
+   * their weights (np). No typed array per article: six views each were a seventh of the heap.
+   */
+  ints: Int32Array;
+  floats: Float32Array;
+  at: number;
+  n: number;
+  nt: number;
+  np: number;
+  /** Still counted in document frequencies after the horizon passed it, until it leaves the window. */
+  held: boolean;
   titleKey: string;
   signature: TitleSignature | null; // null when empty
   sigKey: string | null; // serialised signature
@@ -194,34 +202,27 @@ interface StoryLink {
 }
 
 /**
- * Bump allocator for the articles' vectors: views into 4 MB buffers. A
- * buffer is reclaimed by the garbage collector once no article in it is
- * referenced any more; there is no per-article ArrayBuffer to allocate or
- * track, and an article's vector is contiguous (few cache lines to score it).
+ * Bump allocator for the articles' vectors: runs of 32-bit cells in 4 MB
+ * chunks, each read through one int32 and one float32 view. A chunk is
+ * reclaimed by the garbage collector once no article in it is referenced any
+ * more; there is no per-article buffer or view to allocate or track, and an
+ * article's vectors are contiguous (few cache lines to score it).
  */
 class Arena {
-  private buf = new ArrayBuffer(ARENA_BYTES);
+  ints = new Int32Array(ARENA_BYTES / 4);
+  floats = new Float32Array(this.ints.buffer);
   private off = 0;
 
-  private take(n: number): number {
-    const bytes = n * 4;
-    if (this.off + bytes > this.buf.byteLength) {
-      this.buf = new ArrayBuffer(Math.max(ARENA_BYTES, bytes));
+  /** Offset of `n` free cells; read `ints`/`floats` after the call (it may start a new chunk). */
+  take(n: number): number {
+    if (this.off + n > this.ints.length) {
+      this.ints = new Int32Array(Math.max(ARENA_BYTES / 4, n));
+      this.floats = new Float32Array(this.ints.buffer);
       this.off = 0;
     }
     const at = this.off;
-    this.off += bytes;
+    this.off += n;
     return at;
-  }
-
-  ints(n: number): Int32Array {
-    const at = this.take(n); // may switch to a new buffer: take the offset before reading this.buf
-    return new Int32Array(this.buf, at, n);
-  }
-
-  floats(n: number): Float32Array {
-    const at = this.take(n);
-    return new Float32Array(this.buf, at, n);
   }
 }
 
@@ -229,11 +230,20 @@ const ARENA_BYTES = 1 << 22;
 const HOUR = 3_600_000;
 /** Buckets of postings lengths for ordering lookup terms: exact below 16, then powers of two. */
 const LENGTH_BUCKETS = 48;
-const EMPTY_IDS = new Int32Array(0);
 
 const LOG_TABLE = new Float64Array(4096).map((_, i) => Math.log(i + 1));
 function logPlusOne(x: number): number {
   return x < LOG_TABLE.length ? LOG_TABLE[x] : Math.log(x + 1);
+}
+
+/** Where an article's headline terms start in its chunk (see DocEntry). */
+function titleAt(d: DocEntry): number {
+  return d.at + 2 * d.n;
+}
+
+/** Where an article's lookup terms start in its chunk (see DocEntry). */
+function postAt(d: DocEntry): number {
+  return d.at + 2 * (d.n + d.nt);
 }
 
 function growInt32(a: Int32Array, min: number): Int32Array {
@@ -270,33 +280,42 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   // ---- document-frequency horizon (insertion order)
   // an article's features stay counted at least while it is in the window, so that its
-  // feature indices are never released and reused under it
-  const dfRing: Int32Array[] = [];
+  // feature indices are never released and reused under it: the horizon passes it by, and it is
+  // uncounted when it leaves the window
   const dfDocs: (DocEntry | null)[] = [];
   let dfHead = 0;
+  /** Articles in the horizon… */
   let dfCount = 0;
+  /** …and older ones still in the window: together, the articles counted. */
+  let heldCount = 0;
 
-  function countDf(fids: Int32Array): void {
-    for (let i = 0; i < fids.length; i++) store.incDf(fids[i]);
-    dfRing.push(fids);
+  function countDf(fids: Int32Array, n: number): void {
+    for (let i = 0; i < n; i++) store.incDf(fids[i]);
     dfDocs.push(null); // set by makeEntry
     dfCount++;
     trimDf();
   }
 
-  /** Uncount the oldest articles beyond the horizon that have left the window. */
+  function uncountDf(d: DocEntry): void {
+    for (let i = d.at, end = d.at + d.n; i < end; i++) store.decDf(d.ints[i]);
+  }
+
+  /**
+   * Uncount the oldest articles beyond the horizon, except those still in the window (held, and
+   * uncounted by `evict`). An article the window never held (backfill, see `assign`) leaves with
+   * the horizon, so a first poll of many long feeds does not keep all of them.
+   */
   function trimDf(): void {
     while (dfCount > opt.dfHorizon) {
-      const owner = dfDocs[dfHead];
-      if (owner !== null && owner.slot !== -1) break; // still in the window
-      const old = dfRing[dfHead];
-      dfRing[dfHead] = EMPTY_IDS;
+      const owner = dfDocs[dfHead]!; // the newest, not yet set, is never the oldest here
       dfDocs[dfHead] = null;
       dfHead++;
       dfCount--;
-      for (let i = 0; i < old.length; i++) store.decDf(old[i]);
-      if (dfHead > 1024 && dfHead * 2 > dfRing.length) {
-        dfRing.splice(0, dfHead);
+      if (owner.slot !== -1) {
+        owner.held = true;
+        heldCount++;
+      } else uncountDf(owner);
+      if (dfHead > 1024 && dfHead * 2 > dfDocs.length) {
         dfDocs.splice(0, dfHead);
         dfHead = 0;
       }
@@ -331,7 +350,8 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     return s;
   }
 
-  const window: DocEntry[] = []; // insertion order
+  /** Insertion order; evicted entries are dropped at once (null), the array is compacted now and then. */
+  const window: (DocEntry | null)[] = [];
   let winHead = 0;
   let maxT = -Infinity;
   const byTitle = new Map<string, DocEntry[]>();
@@ -340,9 +360,9 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function evictOld(): void {
     const cutoff = maxT - windowMs;
-    while (winHead < window.length && window[winHead].t < cutoff) {
-      evict(window[winHead]);
-      winHead++;
+    while (winHead < window.length && window[winHead]!.t < cutoff) {
+      evict(window[winHead]!);
+      window[winHead++] = null;
     }
     trimDf(); // while the evicted articles' term records are still in cache
     if (winHead > 1024 && winHead * 2 > window.length) {
@@ -353,10 +373,15 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function evict(d: DocEntry): void {
     const slot = d.slot;
-    for (let i = 0; i < d.post.length; i++) store.remove(d.post[i], slot);
+    for (let i = postAt(d), end = i + d.np; i < end; i++) store.remove(d.ints[i], slot);
     slotDoc[slot] = null;
     freeSlots.push(slot);
     d.slot = -1;
+    if (d.held) {
+      d.held = false;
+      heldCount--;
+      uncountDf(d);
+    }
     removeMember(d.story, d);
     if (d.story.members.size === 0 && live.get(d.story.id) === d.story) live.delete(d.story.id);
     const same = byTitle.get(d.titleKey);
@@ -369,7 +394,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function index(d: DocEntry): void {
     d.slot = allocSlot(d);
-    for (let i = 0; i < d.post.length; i++) store.push(d.post[i], d.slot, d.postW[i]);
+    for (let i = postAt(d), end = i + d.np; i < end; i++) store.push(d.ints[i], d.slot, d.floats[i + d.np]);
     addMember(d.story, d);
     live.set(d.story.id, d.story);
     const same = byTitle.get(d.titleKey);
@@ -380,36 +405,43 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   // ---- vectors
   let packed: Float64Array = new Float64Array(256);
-
-  type Vectors = { fids: Int32Array; w: Float32Array; tfids: Int32Array; tw: Float32Array; post: Int32Array; postW: Float32Array };
   const arena = new Arena();
+  /** Articles the window does not hold (backfill): their chunks go as soon as the horizon passes them. */
+  const lateArena = new Arena();
 
+  let fidScratch: Int32Array = new Int32Array(256);
   let wScratch: Float64Array = new Float64Array(256);
   let postScratch: Int32Array = new Int32Array(256);
+  let titleScratch: Int32Array = new Int32Array(256);
+  let idfScratch: Float64Array = new Float64Array(256);
 
-  function vectorize(f: ArticleFeatures): Vectors {
+  type Vectors = Pick<DocEntry, 'ints' | 'floats' | 'at' | 'n' | 'nt' | 'np'>;
+
+  function vectorize(f: ArticleFeatures, into: Arena): Vectors {
     const n = f.termIds.length;
     // sort by feature index: pack (index, position) in one number and sort numerically
     if (packed.length < n) {
       packed = growFloat64(packed, n);
       wScratch = growFloat64(wScratch, n);
+      idfScratch = growFloat64(idfScratch, n);
+      fidScratch = growInt32(fidScratch, n);
       postScratch = growInt32(postScratch, n);
+      titleScratch = growInt32(titleScratch, n);
     }
     const view = packed.subarray(0, n);
     for (let i = 0; i < n; i++) view[i] = store.intern(f.termIds[i]) * n + i;
     view.sort();
-    const fids = arena.ints(n);
+    const fids = fidScratch;
     const w = wScratch;
     for (let i = 0; i < n; i++) {
       const pos = view[i] % n;
       fids[i] = (view[i] - pos) / n;
       w[i] = f.weights[pos];
     }
-    countDf(fids);
-    const tfids = arena.ints(f.titleTermCount);
-    const tw = arena.floats(f.titleTermCount);
-    const logN1 = Math.log(dfCount + 1);
-    const rareDf = Math.max(2, dfCount * 0.002);
+    countDf(fids, n);
+    const counted = dfCount + heldCount;
+    const logN1 = Math.log(counted + 1);
+    const rareDf = Math.max(2, counted * 0.002);
     let norm = 0;
     let tnorm = 0;
     let nt = 0;
@@ -424,8 +456,8 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       norm += v * v;
       const pos = view[i] % n;
       if (pos < f.titleTermCount) {
-        tfids[nt] = fids[i];
-        tw[nt++] = idf;
+        titleScratch[nt] = i;
+        idfScratch[nt++] = idf;
         tnorm += idf * idf;
       }
       // lead-only syllables are indexed only while rare (names, loanwords): common ones find nothing bigrams would not
@@ -433,30 +465,40 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     }
     norm = Math.sqrt(norm);
     tnorm = Math.sqrt(tnorm);
-    const wv = arena.floats(n);
-    for (let i = 0; i < n; i++) wv[i] = norm > 0 ? w[i] / norm : 0;
-    if (tnorm > 0) for (let i = 0; i < nt; i++) tw[i] /= tnorm;
-    const post = arena.ints(np);
-    const postW = arena.floats(np);
-    for (let k = 0; k < np; k++) {
-      post[k] = fids[postScratch[k]];
-      postW[k] = wv[postScratch[k]];
+    const at = into.take(2 * (n + nt + np));
+    const ints = into.ints;
+    const floats = into.floats;
+    for (let i = 0; i < n; i++) {
+      ints[at + i] = fids[i];
+      floats[at + n + i] = norm > 0 ? w[i] / norm : 0;
     }
-    return { fids, w: wv, tfids, tw, post, postW };
+    const ta = at + 2 * n;
+    for (let k = 0; k < nt; k++) {
+      ints[ta + k] = fids[titleScratch[k]];
+      // rounded to float32 before the division, as the weights are stored
+      floats[ta + nt + k] = tnorm > 0 ? Math.fround(idfScratch[k]) / tnorm : idfScratch[k];
+    }
+    const pa = ta + 2 * nt;
+    for (let k = 0; k < np; k++) {
+      ints[pa + k] = fids[postScratch[k]];
+      floats[pa + np + k] = floats[at + n + postScratch[k]];
+    }
+    return { ints, floats, at, n, nt, np };
   }
 
   // ---- exact similarity: merge of two sorted sparse vectors (sequential memory access)
-  function dot(af: Int32Array, aw: Float32Array, bf: Int32Array, bw: Float32Array): number {
-    let i = 0;
-    let j = 0;
+  /** Sparse dot product of the vectors at `a` (la indices, then their weights) and at `b` (lb). */
+  function dot(ai: Int32Array, af: Float32Array, a: number, la: number, bi: Int32Array, bf: Float32Array, b: number, lb: number): number {
+    let i = a;
+    let j = b;
     let s = 0;
-    const na = af.length;
-    const nb = bf.length;
-    while (i < na && j < nb) {
-      const x = af[i];
-      const y = bf[j];
+    const ea = a + la;
+    const eb = b + lb;
+    while (i < ea && j < eb) {
+      const x = ai[i];
+      const y = bi[j];
       if (x === y) {
-        s += aw[i++] * bw[j++];
+        s += af[la + i++] * bf[lb + j++];
       } else if (x < y) i++;
       else j++;
     }
@@ -465,11 +507,11 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   /** Time-discounted cosine of two articles. */
   function similarity(d: DocEntry, q: DocEntry): number {
-    return dot(d.fids, d.w, q.fids, q.w) / decay(d.t - q.t);
+    return dot(d.ints, d.floats, d.at, d.n, q.ints, q.floats, q.at, q.n) / decay(d.t - q.t);
   }
 
   function titleSimilarity(d: DocEntry, q: DocEntry): number {
-    return dot(d.tfids, d.tw, q.tfids, q.tw);
+    return dot(d.ints, d.floats, titleAt(d), d.nt, q.ints, q.floats, titleAt(q), q.nt);
   }
 
   // ---- candidates
@@ -484,14 +526,17 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       stamp = 1;
     }
     const t = q.t;
-    const n = q.post.length;
+    const n = q.np;
+    const qi = q.ints;
+    const qpost = postAt(q);
+    const qw0 = qpost + n;
     // rarest lookup terms first: counting sort on a logarithmic bucket of the postings length
     if (rest.length < n + 1) rest = growFloat64(rest, n + 1);
     if (order.length < n) order = growInt32(order, n);
     if (bucketOf.length < n) bucketOf = growInt32(bucketOf, n);
     bucketCount.fill(0);
     for (let i = 0; i < n; i++) {
-      const len = store.live(q.post[i]);
+      const len = store.live(qi[qpost + i]);
       const b = len < 16 ? len : Math.min(LENGTH_BUCKETS - 1, 12 + Math.floor(Math.log2(len)));
       bucketOf[i] = b;
       bucketCount[b]++;
@@ -506,7 +551,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     rest[n] = 0;
     for (let r = n - 1; r >= 0; r--) {
       const i = order[r];
-      rest[r] = rest[r + 1] + q.postW[i] * store.maxWeight(q.post[i]);
+      rest[r] = rest[r + 1] + q.floats[qw0 + i] * store.maxWeight(qi[qpost + i]);
     }
     const floor = opt.threshold * 0.25;
     let nTouched = 0;
@@ -519,12 +564,12 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       // articles not seen yet can no longer reach the threshold: the candidates are complete
       if (rest[r] < opt.threshold) break;
       const i = order[r];
-      const fid = q.post[i];
+      const fid = qi[qpost + i];
       const len = store.live(fid);
       if (len === 0) continue;
       if (visited + len > opt.lookupBudget) break; // this term and all later ones are too common to identify anything
       visited += len;
-      const qw = q.postW[i];
+      const qw = q.floats[qw0 + i];
       let b = store.head(fid);
       let off = store.headOffset(fid);
       while (b !== NO_BLOCK) {
@@ -674,20 +719,22 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     return a.t < b.t || (a.t === b.t && a.id < b.id);
   }
 
-  function makeEntry(doc: ClusterDoc, f: ArticleFeatures, story: Story | null): DocEntry {
+  /** `late`: the window will not hold it (its vectors go in the late arena). */
+  function makeEntry(doc: ClusterDoc, f: ArticleFeatures, story: Story | null, late = false): DocEntry {
     const t = doc.publishedAt.getTime();
-    const v = vectorize(f);
+    const v = vectorize(f, late ? lateArena : arena);
     const entry: DocEntry = {
       id: doc.id,
       t,
       slot: -1,
       story: story ?? newStory(doc.id, t),
-      fids: v.fids,
-      w: v.w,
-      tfids: v.tfids,
-      tw: v.tw,
-      post: v.post,
-      postW: v.postW,
+      ints: v.ints,
+      floats: v.floats,
+      at: v.at,
+      n: v.n,
+      nt: v.nt,
+      np: v.np,
+      held: false,
       titleKey: f.titleKey,
       signature: isEmptySignature(f.signature) ? null : f.signature,
       sigKey: isEmptySignature(f.signature) ? null : JSON.stringify(f.signature),
@@ -717,7 +764,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       // window has already left.
       if (late && doc.publishedAt.getTime() < maxT - 2 * windowMs) return { storyId: doc.id, merged: [], matchedId: null, score: 0 };
       const f = extractFeatures(doc.title, doc.summary, opt.features);
-      const entry = makeEntry(doc, f, null);
+      const entry = makeEntry(doc, f, null, late);
       const links = linkStories(entry, candidates(entry, f.titleLength));
 
       let target: StoryLink | null = null;

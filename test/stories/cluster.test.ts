@@ -124,6 +124,25 @@ describe('clusterer mechanics', () => {
     expect(c.windowSize).toBe(1);
   });
 
+  it('lets backfill outside the window go with the df horizon while the window keeps its own articles counted', () => {
+    // A first poll: the newest item sets the clock, then each feed's older items (1–2 windows old)
+    // are placed but never held by the window. Only the last dfHorizon of them stay counted.
+    const run = (dfHorizon: number) => {
+      const c = createClusterer({ windowHours: 72, dfHorizon });
+      c.assign(doc(1, 'Khai mạc hội chợ du lịch quốc tế tại Hà Nội', null, '2024-05-10T09:00:00+07:00'));
+      for (let i = 0; i < 50; i++) {
+        // syllables of its own per article: terms that stay tracked only while it is counted
+        const name = `Xyz${i}q Wvu${i}k`;
+        c.assign(doc(100 + i, `${name} trình diễn tại lễ hội ${name}`, `Nghệ sĩ ${name} biểu diễn.`, '2024-05-06T09:00:00+07:00'));
+      }
+      expect(c.windowSize).toBe(1);
+      // the article in the window is still counted and still found
+      expect(c.assign(doc(200, 'Khai mạc hội chợ du lịch quốc tế tại Hà Nội', null, '2024-05-10T11:00:00+07:00')).storyId).toBe(1);
+      return c.termCount;
+    };
+    expect(run(5)).toBeLessThan(run(100) / 4);
+  });
+
   it('warm-starts from seeded articles', () => {
     const c = createClusterer();
     c.seed(doc(100, 'Khánh thành cầu Rạch Miễu 2 nối Tiền Giang và Bến Tre', 'Sáng nay, cầu Rạch Miễu 2 chính thức thông xe.', '2024-07-01T08:00:00+07:00'), 77);
