@@ -165,8 +165,9 @@ interface DocEntry {
    * The article's vectors, contiguous in an arena chunk (see Arena) and read through the chunk's
    * two views (the same memory as int32 and as float32). From `at`: the sorted feature indices
    * (n) and their unit-length tf-idf weights (n); the headline terms, sorted (nt), and their
-   * unit-length idf weights (nt); the lookup terms, in the postings while in the window (np), and
-   * their weights (np). No typed array per article: six views each were a seventh of the heap.
+   * unit-length idf weights (nt); the lookup terms, in the postings while in the window, as
+   * positions in the first run (np). No typed array per article: six views each were a seventh of
+   * the heap.
    */
   ints: Int32Array;
   floats: Float32Array;
@@ -373,7 +374,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function evict(d: DocEntry): void {
     const slot = d.slot;
-    for (let i = postAt(d), end = i + d.np; i < end; i++) store.remove(d.ints[i], slot);
+    for (let k = postAt(d), end = k + d.np; k < end; k++) store.remove(d.ints[d.at + d.ints[k]], slot);
     slotDoc[slot] = null;
     freeSlots.push(slot);
     d.slot = -1;
@@ -394,7 +395,10 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
 
   function index(d: DocEntry): void {
     d.slot = allocSlot(d);
-    for (let i = postAt(d), end = i + d.np; i < end; i++) store.push(d.ints[i], d.slot, d.floats[i + d.np]);
+    for (let k = postAt(d), end = k + d.np; k < end; k++) {
+      const i = d.at + d.ints[k];
+      store.push(d.ints[i], d.slot, d.floats[i + d.n]);
+    }
     addMember(d.story, d);
     live.set(d.story.id, d.story);
     const same = byTitle.get(d.titleKey);
@@ -465,7 +469,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     }
     norm = Math.sqrt(norm);
     tnorm = Math.sqrt(tnorm);
-    const at = into.take(2 * (n + nt + np));
+    const at = into.take(2 * (n + nt) + np);
     const ints = into.ints;
     const floats = into.floats;
     for (let i = 0; i < n; i++) {
@@ -480,8 +484,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     }
     const pa = ta + 2 * nt;
     for (let k = 0; k < np; k++) {
-      ints[pa + k] = fids[postScratch[k]];
-      floats[pa + np + k] = floats[at + n + postScratch[k]];
+      ints[pa + k] = postScratch[k];
     }
     return { ints, floats, at, n, nt, np };
   }
@@ -529,14 +532,15 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     const n = q.np;
     const qi = q.ints;
     const qpost = postAt(q);
-    const qw0 = qpost + n;
+    const qa = q.at;
+    const qwa = q.at + q.n;
     // rarest lookup terms first: counting sort on a logarithmic bucket of the postings length
     if (rest.length < n + 1) rest = growFloat64(rest, n + 1);
     if (order.length < n) order = growInt32(order, n);
     if (bucketOf.length < n) bucketOf = growInt32(bucketOf, n);
     bucketCount.fill(0);
     for (let i = 0; i < n; i++) {
-      const len = store.live(qi[qpost + i]);
+      const len = store.live(qi[qa + qi[qpost + i]]);
       const b = len < 16 ? len : Math.min(LENGTH_BUCKETS - 1, 12 + Math.floor(Math.log2(len)));
       bucketOf[i] = b;
       bucketCount[b]++;
@@ -551,7 +555,7 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
     rest[n] = 0;
     for (let r = n - 1; r >= 0; r--) {
       const i = order[r];
-      rest[r] = rest[r + 1] + q.floats[qw0 + i] * store.maxWeight(qi[qpost + i]);
+      rest[r] = rest[r + 1] + q.floats[qwa + qi[qpost + i]] * store.maxWeight(qi[qa + qi[qpost + i]]);
     }
     const floor = opt.threshold * 0.25;
     let nTouched = 0;
@@ -564,12 +568,12 @@ export function createClusterer(options: Partial<ClusterOptions> = {}): Clustere
       // articles not seen yet can no longer reach the threshold: the candidates are complete
       if (rest[r] < opt.threshold) break;
       const i = order[r];
-      const fid = qi[qpost + i];
+      const fid = qi[qa + qi[qpost + i]];
       const len = store.live(fid);
       if (len === 0) continue;
       if (visited + len > opt.lookupBudget) break; // this term and all later ones are too common to identify anything
       visited += len;
-      const qw = q.floats[qw0 + i];
+      const qw = q.floats[qwa + qi[qpost + i]];
       let b = store.head(fid);
       let off = store.headOffset(fid);
       while (b !== NO_BLOCK) {
