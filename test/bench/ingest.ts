@@ -24,7 +24,7 @@ import { parseFeed } from '../../src/ingest/parse.js';
 import { pollAllOnce } from '../../src/ingest/scheduler.js';
 import { readWriteStats } from '../../src/store/articles.js';
 import { openStore } from '../../src/store/database.js';
-import { GATEWAY_NODE_FLAGS } from '../../src/ops/node-flags.js';
+import { GATEWAY_ENV, GATEWAY_NODE_FLAGS } from '../../src/ops/node-flags.js';
 import { searchKey } from '../../src/store/search.js';
 import { toSearchText } from '../../src/text/search-query.js';
 import { openDatabase } from '../../src/store/open.js';
@@ -191,6 +191,7 @@ async function main() {
     const worker = fork(process.argv[1], ['pipeline', pgBase ? withParams(target, { application_name: 'newsgate-bench-ingest' }) : target, String(port)], {
       stdio: 'inherit',
       execArgv: [...process.execArgv, ...GATEWAY_NODE_FLAGS],
+      env: { ...process.env, ...GATEWAY_ENV },
     });
     type Result = { transactions: number; seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number; heapMb: number; externalMb: number; startRssMb: number };
     let backendCpuAtStart = 0;
