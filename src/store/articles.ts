@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleInput } from '../model/article.js';
 import { dialectOf, scalarMax, scalarMin } from './dialect.js';
@@ -55,12 +55,16 @@ export interface StoreBatchResult {
 
 const CHUNK = 400;
 
+/**
+ * SHA-1 of a string, base64url. crypto.hash (Node 20.12+) is one call into the native hash where
+ * createHash().update().digest() is three and an object: 2-3x faster on article-sized input.
+ */
+const sha1 = (text: string): string =>
+  typeof crypto.hash === 'function' ? crypto.hash('sha1', text, 'base64url') : crypto.createHash('sha1').update(text).digest('base64url');
+
 export function hashArticle(a: ArticleInput): string {
-  // One update of the joined fields: the same bytes (and digest) as one update per field, at a
-  // seventh of the calls into the native hash.
-  return createHash('sha1')
-    .update(`${a.title}\0${a.summary ?? ''}\0${a.contentHtml ?? ''}\0${a.link}\0${a.imageUrl ?? ''}\0${a.author ?? ''}\0${a.categories.join('\u001f')}`)
-    .digest('base64url');
+  // The joined fields: the same bytes (and digest) as one update per field, in one call.
+  return sha1(`${a.title}\0${a.summary ?? ''}\0${a.contentHtml ?? ''}\0${a.link}\0${a.imageUrl ?? ''}\0${a.author ?? ''}\0${a.categories.join('\u001f')}`);
 }
 
 /**
