@@ -20,13 +20,15 @@ export const GATEWAY_NODE_FLAGS = ['--max-old-space-size=1024', '--max-semi-spac
 /**
  * Environment the process must start with (glibc's malloc reads it once, at start-up).
  *
- * A fixed mmap threshold: glibc otherwise raises it to the size of every large block freed (up to
- * 32 MB), so the story index's 4 MB chunks, grown typed arrays and feed bodies are then carved
+ * A fixed mmap threshold of 1 MB: glibc otherwise raises it to the size of every large block
+ * freed (up to 32 MB), so the story index's 4 MB chunks and grown typed arrays are then carved
  * from the main heap, whose freed space is seldom given back. bench:ingest at 1,000,000 stored
- * articles: malloc's heap peaked at 43 MB instead of 70-76 MB, the process at 266-269 MB instead
- * of 299-306 MB. Ignored by other C libraries (musl).
+ * articles: malloc's heap peaked at 47 MB instead of 70-76 MB, the process at 264-274 MB instead
+ * of 299-306 MB. Not lower: at 128 KB, SQLite's per-query buffers (sorters, full-text doclists)
+ * were mapped and unmapped on every query, and uncached GraphQL requests took more CPU in
+ * bench:api. Ignored by other C libraries (musl).
  */
-export const GATEWAY_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' } as const;
+export const GATEWAY_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' } as const;
 
 /** `NAME=value …` as a shell or `env -S` takes it. */
 export const GATEWAY_ENV_WORDS = Object.entries(GATEWAY_ENV).map(([name, value]) => `${name}=${value}`);

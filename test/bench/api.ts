@@ -49,6 +49,7 @@ import { parseSearchQuery } from '../../src/text/search-query.js';
 import { tokenizeSyllables } from '../../src/text/tokenize.js';
 import { generateDatabase } from './generate-db.js';
 import { benchPostgres, copyInto, createBenchSchema, pgBackendCpu, withParams, type BenchSchema } from './pg.js';
+import { GATEWAY_ENV, GATEWAY_NODE_FLAGS } from '../../src/ops/node-flags.js';
 
 const DB = 'data/bench-api.db';
 const SHAPE = { articles: 1_000_000, sources: 500, topics: 20, storySize: 4 };
@@ -274,9 +275,14 @@ type CacheStats = { hits: number; misses: number; stored: number; invalidations:
 type ChildMessage = { port: number } | Memory | { cpuMicros: number } | { cache: CacheStats };
 
 async function startChild(kind: 'graphql' | 'graphql-uncached' | 'floor' | 'graphql-pg', pgUrl?: string) {
-  // Deployed like production: graphql-js skips its development-only checks under NODE_ENV=production.
+  // Deployed like production: graphql-js skips its development-only checks under NODE_ENV=production,
+  // and the process starts with the gateway's V8 options and environment (src/ops/node-flags.ts).
   // --expose-gc only so the report can show the heap after a full collection (leak check).
-  const child: ChildProcess = fork(process.argv[1], ['serve', kind, ...(pgUrl ? [pgUrl] : [])], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' }, execArgv: ['--expose-gc'] });
+  const child: ChildProcess = fork(process.argv[1], ['serve', kind, ...(pgUrl ? [pgUrl] : [])], {
+    stdio: 'inherit',
+    env: { ...process.env, ...GATEWAY_ENV, NODE_ENV: 'production' },
+    execArgv: [...GATEWAY_NODE_FLAGS, '--expose-gc'],
+  });
   const port = await new Promise<number>((resolve) => child.once('message', (m: ChildMessage) => resolve((m as { port: number }).port)));
   return {
     port,
