@@ -1,7 +1,7 @@
 /**
  * How the gateway's process is started: the shebang of `newsgate` (src/main.ts), `npm start`,
- * `npm run demo` and bench:ingest's gateway process all pass these V8 options and environment
- * (test/ops/node-flags checks).
+ * `npm run demo` and the server processes of bench:ingest and bench:api all pass these V8 options
+ * and environment (test/ops/node-flags checks the first three).
  *
  * The old generation's limit also sets how far V8 lets the heap grow past what survived the last
  * full collection: up to 4× when the limit is 2 GiB or more (Node's default here is ~4 GiB), 1.6×

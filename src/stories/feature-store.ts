@@ -78,11 +78,6 @@ export class FeatureStore {
     return this.fidCount;
   }
 
-  /** Bytes held by the typed arrays (capacity, not use). */
-  get byteLength(): number {
-    return this.hash.byteLength + this.rec.byteLength + this.blk.byteLength;
-  }
-
   private cellOfParts(lo: number, hi: number): number {
     let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
     h ^= h >>> 13;
