@@ -24,6 +24,11 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
+/** Page size of databases created from now on (see openStore). */
+export const PAGE_SIZE = 16_384;
+/** The WAL is copied into the database once it holds this much. */
+const WAL_CHECKPOINT_BYTES = 16 * 2 ** 20;
+
 /** Opens (creating when needed) the database file and brings it to the latest migration. */
 export async function openStore(file: string, options: { migrate?: boolean } = {}): Promise<Store> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -33,6 +38,12 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
   } catch (error) {
     throw new StoreError(`cannot open database ${file}: ${(error as Error).message}`);
   }
+  // 16 KiB pages for a new database (an existing one keeps the size it was made with): a commit
+  // writes a quarter as many WAL frames, one write call each, and the B-trees are a level
+  // shallower. bench:ingest, alternating runs: 6-10 % less wall time into an empty database and
+  // into one holding 1,000,000 articles, where random inserts into the key index dirty larger
+  // pages but fewer of them. Only takes effect before the first table is created.
+  sqlite.pragma(`page_size = ${PAGE_SIZE}`);
   // WAL lets readers (GraphQL, feeds) run while a poll writes.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -50,8 +61,10 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
   sqlite.pragma('temp_store = memory');
   // Checkpoint the WAL into the database every 16 MB instead of SQLite's 4 MB: pages every poll
   // rewrites (index tails, the search index's structure, counters) are copied over a quarter as
-  // often (about 5 % of a busy poll's CPU time); the WAL file keeps that size.
-  sqlite.pragma('wal_autocheckpoint = 4000');
+  // often (about 5 % of a busy poll's CPU time); the WAL file keeps that size. The threshold
+  // counts pages, whose size depends on when the database was made.
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  sqlite.pragma(`wal_autocheckpoint = ${Math.ceil(WAL_CHECKPOINT_BYTES / pageSize)}`);
   registerWriteFunctions(sqlite);
   // Statements prepared once: a poll runs the same few statement shapes for every feed.
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
