@@ -1,5 +1,5 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { openStore } from '../../src/store/database.js';
+import { openStore, PAGE_SIZE } from '../../src/store/database.js';
 import { newsStream } from './headlines.js';
 
 /**
@@ -50,7 +50,9 @@ export async function generateDatabase(file: string, options: GenerateOptions): 
     const store = await openStore(file);
     const ok = (() => {
       try {
-        return (store.sqlite.prepare("select value from bench_meta where key = 'shape'").get() as { value: string } | undefined)?.value === tag;
+        // A database made before the page size changed is made again: it would not measure what a new one does.
+        const shape = (store.sqlite.prepare("select value from bench_meta where key = 'shape'").get() as { value: string } | undefined)?.value;
+        return shape === tag && store.sqlite.pragma('page_size', { simple: true }) === PAGE_SIZE;
       } catch {
         return false;
       }
