@@ -43,6 +43,7 @@ describe('htmlToText', () => {
     ['escaped markup stays text', '5 &lt;b&gt; 6', '5 <b> 6'],
     ['bare & kept, legacy refs without ; not decoded', 'AT&T &copy2026 &notit', 'AT&T &copy2026 &notit'],
     ['whitespace collapsed', '  Giá\n\tvàng \u00A0 &nbsp; tăng  ', 'Giá vàng tăng'],
+    ['single whitespace other than a space becomes a space', 'a\tb\u3000c\u2028d\u00A0e f', 'a b c d e f'],
     ['script/style/iframe content dropped', 'a<script>alert("x")</script>b<style>p{}</style>c<iframe src=x>fallback</iframe>d', 'a b c d'],
     ['comments dropped', 'a<!-- bình luận -->b', 'ab'],
     ['attributes with > inside quotes', '<img alt="a > b" src="x.jpg">Ảnh', 'Ảnh'],
@@ -169,6 +170,7 @@ describe('hostile input sizes (no super-linear regex paths)', () => {
     ['unclosed images', '<img src="a.jpg'.repeat(20_000)],
     ['many entities', '&amp;atilde;'.repeat(30_000)],
     ['at signs', '@'.repeat(100_000)],
+    ['whitespace runs', 'a \t\n\u00A0'.repeat(50_000)],
   ])('%s', (_name, payload) => {
     const started = performance.now();
     htmlToText(payload);
