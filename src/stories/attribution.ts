@@ -30,7 +30,8 @@ const NOT_OUTLET_START = new Set([
 ]);
 
 function lastSegment(text: string): string {
-  const trimmed = text.replace(/\s+$/u, '');
+  // trimEnd drops what /\s+$/ matches (WhiteSpace and LineTerminator) without trying the pattern at every position.
+  const trimmed = text.trimEnd();
   const nl = trimmed.lastIndexOf('\n');
   if (nl >= 0) return trimmed.slice(nl + 1).trim();
   // one paragraph: last sentence (keep some context before it for the anchors)
