@@ -40,7 +40,7 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
   }
   // 16 KiB pages for a new database (an existing one keeps the size it was made with): a commit
   // writes a quarter as many WAL frames, one write call each, and the B-trees are a level
-  // shallower. bench:ingest, alternating runs: 6-10 % less wall time into an empty database and
+  // shallower. bench:ingest, alternating runs: 5-10 % less wall time into an empty database and
   // into one holding 1,000,000 articles, where random inserts into the key index dirty larger
   // pages but fewer of them. Only takes effect before the first table is created.
   sqlite.pragma(`page_size = ${PAGE_SIZE}`);
