@@ -10,8 +10,13 @@ const STATEMENT_CACHE_SIZE = 256;
  * placeholders). Kysely runs a small set of query shapes, so nearly every statement is a hit.
  * Statements survive schema changes (SQLite re-prepares them itself).
  */
-export function withStatementCache(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function withStatementCache(
+  database: SQLite.Database,
+  options: { size?: number; onCommit?: () => void } = {},
+): SqliteDatabase {
+  const size = options.size ?? STATEMENT_CACHE_SIZE;
   const cache = new Map<string, SqliteStatement>();
+  const onCommit = options.onCommit;
   return {
     close: () => database.close(),
     prepare(sql) {
@@ -21,10 +26,25 @@ export function withStatementCache(database: SQLite.Database, size = STATEMENT_C
         cache.delete(sql);
       } else {
         statement = database.prepare(sql) as unknown as SqliteStatement;
+        // Kysely ends its transactions with this statement: the one place to hear of a commit.
+        if (onCommit && sql === 'commit') statement = notifyAfterRun(statement, onCommit);
         if (cache.size >= size) cache.delete(cache.keys().next().value!);
       }
       cache.set(sql, statement);
       return statement;
+    },
+  };
+}
+
+function notifyAfterRun(statement: SqliteStatement, notify: () => void): SqliteStatement {
+  return {
+    reader: statement.reader,
+    all: (parameters) => statement.all(parameters),
+    iterate: (parameters) => statement.iterate(parameters),
+    run(parameters) {
+      const result = statement.run(parameters);
+      notify();
+      return result;
     },
   };
 }
