@@ -69,6 +69,9 @@ export async function runServe(options: { config: Config; dbFile: string; readDb
   await scheduler?.stop();
   server.closeIdleConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  // The API's read connection closes with Yoga: the store's connections are then the last, and
+  // closing them checkpoints the WAL and removes it, leaving the database in its one file.
+  await app.yoga.dispose();
   await store.close();
   return 0;
 }

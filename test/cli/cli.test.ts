@@ -120,7 +120,7 @@ describe('newsgate CLI', () => {
     expect((await run(['--help'])).stdout).toContain('Usage: newsgate <command>');
   });
 
-  it('serve answers /healthz and shuts down cleanly on SIGTERM', async () => {
+  it('serve answers /healthz and GraphQL, and shuts down cleanly on SIGTERM, leaving the database in its one file', async () => {
     const db = join(dir, 'serve.db');
     const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile, '--db', db, '--port', '0', '--host', '127.0.0.1', '--no-poll'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -137,8 +137,19 @@ describe('newsgate CLI', () => {
     });
     const response = await fetch(new URL('/healthz', url));
     expect(response.status).toBe(200);
+    // A query opens the API's own read connection, which must be closed on the way out too.
+    const graphql = await fetch(new URL('/graphql', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ sources { slug } }' }),
+    });
+    expect(graphql.status).toBe(200);
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+    // Every connection closed: the last one checkpointed the WAL into the file and removed it.
+    expect(existsSync(db)).toBe(true);
+    expect(existsSync(`${db}-wal`)).toBe(false);
+    expect(existsSync(`${db}-shm`)).toBe(false);
   });
 });
