@@ -1,20 +1,12 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../../src/store/checkpointer.js';
 import { openStore } from '../../src/store/database.js';
+import { useTempFiles } from '../helpers/temp-files.js';
 
-const dirs: string[] = [];
-const tempFile = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'newsgate-ckpt-'));
-  dirs.push(dir);
-  return join(dir, 'newsgate.db');
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempFile = useTempFiles('newsgate-ckpt-');
 
 async function eventually(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {

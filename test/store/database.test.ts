@@ -1,19 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, PAGE_SIZE } from '../../src/store/database.js';
+import { useTempFiles } from '../helpers/temp-files.js';
 
-const dirs: string[] = [];
-const tempFile = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'newsgate-db-'));
-  dirs.push(dir);
-  return join(dir, 'newsgate.db');
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempFile = useTempFiles('newsgate-db-');
 
 const settings = (sqlite: SQLite.Database) => ({
   pageSize: sqlite.pragma('page_size', { simple: true }),
