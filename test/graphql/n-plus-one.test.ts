@@ -74,8 +74,16 @@ describe('no N+1', () => {
     const small = await statementsFor(() => api.data(BigPage, { first: 3 }));
     // page, count, source, source health/topics, sources, topics, story, story articles, their
     // sources, story sources, story topics: one statement per relation, whatever the page size.
-    expect(big.count).toBeLessThanOrEqual(11);
-    expect(big.count).toBe(small.count);
+    // SQLite answers synchronously, so every loader gets all its keys in one turn: exactly the
+    // same statements for 3 articles as for 100. PostgreSQL's pool answers the statements before
+    // in varying order, and a loader's keys then sometimes arrive over two turns (two statements;
+    // seen about once in twenty runs): still a constant, but not always the same one.
+    if (process.env.NEWSGATE_TEST_DIALECT === 'postgres') {
+      expect(Math.max(big.count, small.count)).toBeLessThanOrEqual(12);
+    } else {
+      expect(big.count).toBeLessThanOrEqual(11);
+      expect(big.count).toBe(small.count);
+    }
   });
 
   it('batches connections nested under lists (one statement per field path, not per parent)', async () => {
@@ -84,6 +92,7 @@ describe('no N+1', () => {
     expect(run.result.sources.every((s) => s.articles.edges.length === 5)).toBe(true);
     // Titles and summaries with "số": all but the specially titled items.
     expect(run.result.topics.map((t) => t.articles.totalCount)).toEqual([14, 50, 57]);
-    expect(run.count).toBeLessThanOrEqual(10);
+    // One more on PostgreSQL: a loader's keys may arrive over two turns (see above).
+    expect(run.count).toBeLessThanOrEqual(process.env.NEWSGATE_TEST_DIALECT === 'postgres' ? 11 : 10);
   });
 });
