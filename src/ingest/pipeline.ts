@@ -173,7 +173,7 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
  * while a transaction is under way, or while storeArticles gathers a group, are written together
  * in the next one: this bounds a group too.
  */
-const STORE_AHEAD = 12;
+const STORE_AHEAD = 3;
 /** Per database: polls that handed their articles to storeArticles and wait for the commit. */
 const storingByDb = new WeakMap<object, { count: number }>();
 /** Polls between the start of their fetch and the end of their store, per database. */
