@@ -25,13 +25,20 @@ export interface Checkpointer {
   close(): Promise<void>;
 }
 
-export const MIN_INTERVAL_MS = 1_000;
+const MIN_INTERVAL_MS = 1_000;
 
 // A script, not a module file: the gateway is bundled, and a worker's entry needs no file of its own then.
 const WORKER_SOURCE = `
+const { statSync } = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
+const identity = () => { const s = statSync(workerData.file); return s.dev + ':' + s.ino; };
+const before = identity();
 const db = new SQLite(workerData.file, { fileMustExist: true });
+if (before !== workerData.identity || identity() !== workerData.identity) {
+  db.close();
+  throw new Error('the database file was replaced before the checkpointer could open it');
+}
 db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -64');
 parentPort.on('message', (message) => {
@@ -51,17 +58,20 @@ parentPort.on('message', (message) => {
 `;
 
 export interface CheckpointerOptions {
+  /**
+   * fileIdentity() of the file the writer opened. The thread opens the path later: should it
+   * name another file by then, the thread would copy the writer's WAL into that one, so it stops.
+   */
+  identity: string | null;
   /** The thread or a checkpoint failed, and the thread has stopped; the message says why. */
   onError?: (message: string) => void;
-  minIntervalMs?: number;
 }
 
-export function startCheckpointer(file: string, options: CheckpointerOptions = {}): Checkpointer {
-  const minInterval = options.minIntervalMs ?? MIN_INTERVAL_MS;
+export function startCheckpointer(file: string, options: CheckpointerOptions): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     // Resolved here: the script has no module of its own to resolve from.
-    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    workerData: { file, identity: options.identity, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
     // A checkpoint allocates next to nothing in JavaScript (the thread starts in about 4 MB of heap).
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 1 },
   });
@@ -76,7 +86,7 @@ export function startCheckpointer(file: string, options: CheckpointerOptions = {
   const start = () => {
     timer = null;
     if (stopped) return;
-    const wait = lastStart + minInterval - Date.now();
+    const wait = lastStart + MIN_INTERVAL_MS - Date.now();
     if (wait > 0) {
       timer = setTimeout(start, wait);
       timer.unref();

@@ -5,6 +5,8 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { toSearchText } from '../text/search-query.js';
 import { migrationProvider } from './migrations/index.js';
 import { startCheckpointer } from './checkpointer.js';
+import { isDatabaseFile } from './dialect.js';
+import { fileIdentity } from './stats.js';
 import { withStatementCache } from './statement-cache.js';
 import type { ListenOptions, StoredNotice } from './notify.js';
 import type { Database } from './types.js';
@@ -62,24 +64,24 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
   // under strace). bench:ingest: 9-25 % less wall time in alternating runs (those single-row
   // inserts: 6.9 s against 2.2 s); the journal lives as long as one statement.
   sqlite.pragma('temp_store = memory');
-  // Checkpoint the WAL into the database every 16 MB instead of SQLite's 4 MB: pages every poll
-  // rewrites (index tails, the search index's structure, counters) are copied over a quarter as
-  // often (about 5 % of a busy poll's CPU time); the WAL file keeps that size. The threshold
-  // counts pages, whose size depends on when the database was made.
+  // A file database is checkpointed from a thread of its own after commits (checkpointer.ts:
+  // ~10 % less wall time in bench:ingest). The writer's own checkpoint stays as a backstop at
+  // four times WAL_CHECKPOINT_BYTES, and comes back to WAL_CHECKPOINT_BYTES should the thread
+  // fail (or for a file-less database): 16 MB rather than SQLite's 4 MB, so that pages every poll rewrites (index tails, the search index's
+  // structure, counters) are copied over a quarter as often (about 5 % of a busy poll's CPU time
+  // when the writer did it). The thresholds count pages, whose size depends on when the database
+  // was made.
   const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
   const checkpointEvery = (bytes: number) => sqlite.pragma(`wal_autocheckpoint = ${Math.ceil(bytes / pageSize)}`);
-  // A file database is checkpointed from a thread of its own after commits (checkpointer.ts:
-  // ~10 % less wall time in bench:ingest); the writer's own checkpoint stays as a backstop at a
-  // larger threshold, and takes over at the usual one should that thread fail.
-  const checkpointer =
-    file === ':memory:' || file === ''
-      ? null
-      : startCheckpointer(file, {
-          onError(message) {
-            if (sqlite.open) checkpointEvery(WAL_CHECKPOINT_BYTES);
-            process.emitWarning(`${message} (${file}); the writer checkpoints the WAL itself`);
-          },
-        });
+  const checkpointer = isDatabaseFile(file)
+    ? startCheckpointer(file, {
+        identity: fileIdentity(file),
+        onError(message) {
+          if (sqlite.open) checkpointEvery(WAL_CHECKPOINT_BYTES);
+          process.emitWarning(`${message} (${file}); the writer checkpoints the WAL itself`);
+        },
+      })
+    : null;
   checkpointEvery(checkpointer ? WAL_CHECKPOINT_BYTES * BACKSTOP_FACTOR : WAL_CHECKPOINT_BYTES);
   registerWriteFunctions(sqlite);
   // Statements prepared once: a poll runs the same few statement shapes for every feed.

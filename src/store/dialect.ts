@@ -12,6 +12,11 @@ export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
 }
 
+/** Whether a store's `file` names a file on disk: not ":memory:", nor '' (PostgreSQL's stores have none). */
+export function isDatabaseFile(file: string): boolean {
+  return file !== ':memory:' && file !== '';
+}
+
 /** Which engine a Kysely instance (or transaction) talks to. */
 export function dialectOf(db: Kysely<any>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';

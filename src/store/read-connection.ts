@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from './database.js';
+import { isDatabaseFile } from './dialect.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './types.js';
 
@@ -26,7 +27,7 @@ export interface ReadConnection {
 export function openReadConnection(store: Pick<Store, 'db' | 'sqlite' | 'file' | 'reader'>): ReadConnection {
   // PostgreSQL: the replica's pool when DATABASE_READ_URL names one (the store closes it).
   if (store.reader) return { db: store.reader, sqlite: store.sqlite, close: async () => {} };
-  if (store.file === ':memory:' || store.file === '') {
+  if (!isDatabaseFile(store.file)) {
     return { db: store.db, sqlite: store.sqlite, close: async () => {} };
   }
   const sqlite = new SQLite(store.file, { readonly: true, fileMustExist: true });

@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Store } from './database.js';
-import { dialectOf } from './dialect.js';
+import { dialectOf, isDatabaseFile } from './dialect.js';
 import type { Database } from './types.js';
 
 /** Row counts for the metrics gauges. */
@@ -53,8 +53,7 @@ export async function lastAppliedMigration(db: Kysely<Database>): Promise<string
 
 /** Which file an open store is on (device and inode), to notice it being swapped underneath. */
 export function fileIdentity(file: string): string | null {
-  // '' is a store without a file (PostgreSQL).
-  if (file === ':memory:' || file === '') return null;
+  if (!isDatabaseFile(file)) return null;
   try {
     const stat = statSync(file);
     return `${stat.dev}:${stat.ino}`;
@@ -71,7 +70,7 @@ const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
  * the store opened, start like an SQLite database, and open and read afresh.
  */
 export function probeDatabaseFile(file: string, openedIdentity: string | null): void {
-  if (file === ':memory:' || file === '') return;
+  if (!isDatabaseFile(file)) return;
   const identity = fileIdentity(file);
   if (identity === null) throw new Error(`database file ${file} is missing`);
   if (openedIdentity !== null && identity !== openedIdentity) throw new Error(`database file ${file} was replaced since it was opened; restart to use the new file`);

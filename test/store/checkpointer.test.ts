@@ -1,9 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../../src/store/checkpointer.js';
 import { openStore } from '../../src/store/database.js';
+import { fileIdentity } from '../../src/store/stats.js';
 import { useTempFiles } from '../helpers/temp-files.js';
 
 const tempFile = useTempFiles('newsgate-ckpt-');
@@ -31,7 +33,7 @@ describe('background checkpointer', () => {
       });
       await eventually(() => statSync(file).size > before + 1_900_000, 'the database file grows by the rows committed');
       expect(store.sqlite.prepare('select count(*) as n from filler').get()).toEqual({ n: 2000 });
-      // More commits within the minimum interval coalesce into one checkpoint after it.
+      // Commits within the minimum interval are not left behind: the checkpoint after it takes them.
       for (let k = 0; k < 3; k++) {
         await store.db.transaction().execute(async (trx) => {
           await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 500)
@@ -55,7 +57,7 @@ describe('background checkpointer', () => {
 
   it('reports a thread that cannot open the database and stops; closing it still resolves', async () => {
     const errors: string[] = [];
-    const checkpointer = startCheckpointer(join(tempFile(), 'missing', 'nowhere.db'), { onError: (message) => errors.push(message) });
+    const checkpointer = startCheckpointer(join(tempFile(), 'missing', 'nowhere.db'), { identity: null, onError: (message) => errors.push(message) });
     checkpointer.committed();
     await eventually(() => errors.length > 0, 'the failure is reported');
     expect(errors).toHaveLength(1);
@@ -63,5 +65,22 @@ describe('background checkpointer', () => {
     checkpointer.committed(); // ignored once stopped
     await checkpointer.close();
     expect(errors).toHaveLength(1);
+  });
+
+  it('stops rather than checkpoint into another file that took the path before the thread opened it', async () => {
+    const file = tempFile();
+    const opened = new SQLite(file);
+    opened.pragma('journal_mode = WAL');
+    opened.exec('create table t (v text)');
+    const identity = fileIdentity(file);
+    // A restore copied over the live path, between the writer's open and the thread's.
+    await opened.backup(`${file}.copy`);
+    renameSync(`${file}.copy`, file);
+    const errors: string[] = [];
+    const checkpointer = startCheckpointer(file, { identity, onError: (message) => errors.push(message) });
+    await eventually(() => errors.length > 0, 'the refusal is reported');
+    expect(errors).toEqual(['background checkpointer stopped: the database file was replaced before the checkpointer could open it']);
+    await checkpointer.close();
+    opened.close();
   });
 });
