@@ -69,7 +69,12 @@ describe('/healthz and /readyz', () => {
     expect(h.store.sqlite.prepare('select count(*) as n from sources').get()).toEqual({ n: 1 });
     // Everything in the WAL goes into the file first: a checkpoint still due (the background
     // thread's, after the migrations' commits) would otherwise write page 1 back over the garbage.
-    h.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    // While the thread's own checkpoint runs, this one answers busy without waiting (and the
+    // thread may still be copying page 1): wait until it went through.
+    for (let waited = 0; (h.store.sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0].busy !== 0; waited += 20) {
+      if (waited > 5_000) throw new Error('the WAL could not be checkpointed within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const garbage = Buffer.alloc(4096, 0x5a);
     const readHead = () => {
       const head = Buffer.alloc(garbage.length);
