@@ -184,8 +184,10 @@ async function main() {
   line('floors together (rss-parser + prepared insert)', floorsSeconds, 'the most one core could reach with nothing else to do');
 
   const rssByRun: string[] = [];
-  /** `target`: a SQLite file or a migrated PostgreSQL schema's URL (`pgBase` set: its backends' CPU is counted too). */
-  /** `pin`: every thread of the gateway (V8's collector and the checkpointer included) on CPU 0, the feed server on CPU 1. */
+  /**
+   * `target`: a SQLite file or a migrated PostgreSQL schema's URL (`pgBase` set: its backends' CPU is counted too).
+   * `pin`: every thread of the gateway (V8's collector and the checkpointer included) on CPU 0, the feed server on CPU 1.
+   */
   const runPipeline = async (target: string, label: string, pgBase: string | null = null, pin = false) => {
     const sampler = pgBase ? pgBackendCpu(pgBase, 'newsgate-bench-ingest') : null;
     await sampler?.start();
