@@ -67,10 +67,10 @@ export async function openStore(file: string, options: { migrate?: boolean } = {
   // A file database is checkpointed from a thread of its own after commits (checkpointer.ts:
   // ~10 % less wall time in bench:ingest). The writer's own checkpoint stays as a backstop at
   // four times WAL_CHECKPOINT_BYTES, and comes back to WAL_CHECKPOINT_BYTES should the thread
-  // fail (or for a file-less database): 16 MB rather than SQLite's 4 MB, so that pages every poll rewrites (index tails, the search index's
-  // structure, counters) are copied over a quarter as often (about 5 % of a busy poll's CPU time
-  // when the writer did it). The thresholds count pages, whose size depends on when the database
-  // was made.
+  // fail (or for a file-less database): 16 MB rather than SQLite's 4 MB, so that pages every poll
+  // rewrites (index tails, the search index's structure, counters) are copied over a quarter as
+  // often (about 5 % of a busy poll's CPU time when the writer did it). The thresholds count
+  // pages, whose size depends on when the database was made.
   const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
   const checkpointEvery = (bytes: number) => sqlite.pragma(`wal_autocheckpoint = ${Math.ceil(bytes / pageSize)}`);
   const checkpointer = isDatabaseFile(file)
