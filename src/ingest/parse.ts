@@ -18,6 +18,8 @@
  *    "&hellip;") become numeric references, unknown ones become literal text, and character
  *    references to characters XML forbids are dropped — CDATA sections and comments untouched;
  *  - characters XML forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF) are removed.
+ * The poller hands the body over in pieces (decode.ts decodeFeedChunks: no string large enough for
+ * V8's large-object space); each step reads them as it would the whole text.
  *
  * Measured against rss-parser (which this replaced) on feedparser's test corpus and on the
  * ingest benchmark: see test/conformance/RESULTS.md.
@@ -93,7 +95,8 @@ function fixAmpersand(match: string, ref: string | undefined): string {
 }
 
 interface PreparedXml {
-  xml: string;
+  /** The text to parse, in the pieces it came in. */
+  xml: string[];
   root: string;
   /** Lines removed before `xml` starts, to report error lines in the original body. */
   lineOffset: number;
@@ -165,11 +168,25 @@ function countNewlines(s: string): number {
   return (s.match(NEWLINES) ?? []).length;
 }
 
-function prepareXml(body: string, contentType: string | null | undefined): PreparedXml {
-  let text = body;
+/**
+ * Prepares the body's text, given whole or in pieces that each start with a "<" outside every
+ * CDATA section and comment (decode.ts decodeFeedChunks): each step below then reads and rewrites
+ * the pieces alone as it would the whole text. The prolog is read from the first piece; one too
+ * short to hold it (a DOCTYPE or leading junk longer than a piece) has the pieces joined first.
+ */
+function prepareXml(pieces: readonly string[], contentType: string | null | undefined): PreparedXml {
+  return preparePieces(pieces, contentType) ?? preparePieces([pieces.join('')], contentType)!;
+}
+
+function preparePieces(pieces: readonly string[], contentType: string | null | undefined): PreparedXml | null {
+  const xml = [...pieces];
+  let text = xml[0];
   let lineOffset = 0;
   const mime = mimeOf(contentType);
-  if (text.indexOf('<') === -1) throw notAFeed(`got ${mime ?? 'content that is not XML'}`);
+  if (text.indexOf('<') === -1) {
+    if (xml.length > 1) return null;
+    throw notAFeed(`got ${mime ?? 'content that is not XML'}`);
+  }
 
   let prolog = walkProlog(text);
   if (!isHtml(prolog) && !isFeedRoot(prolog.root)) {
@@ -183,6 +200,7 @@ function prepareXml(body: string, contentType: string | null | undefined): Prepa
     }
   }
   const { root, doctype, misplacedDeclarations } = prolog;
+  if (!root && xml.length > 1) return null;
   if (isHtml(prolog)) throw notAFeed('got text/html');
   if (!root) {
     if (HTML_HINT.test(text.slice(0, 4096)) || mime === 'text/html') throw notAFeed('got text/html');
@@ -203,12 +221,19 @@ function prepareXml(body: string, contentType: string | null | undefined): Prepa
   for (const [start, end] of removals.sort((a, b) => b[0] - a[0])) {
     text = text.slice(0, start) + '\n'.repeat(countNewlines(text.slice(start, end))) + text.slice(end);
   }
-  // A body cut off inside the root's own end tag has lost nothing but the ">".
-  const truncated = TRUNCATED_END_TAG.exec(text.slice(-256));
-  if (truncated && truncated[1] === root) text = `${text.trimEnd()}>`;
-  if (text.indexOf('&') !== -1) text = text.replace(AMPERSAND, fixAmpersand);
-  if (HAS_XML_FORBIDDEN.test(text)) text = text.replace(XML_FORBIDDEN, '');
-  return { xml: text, root, lineOffset };
+  xml[0] = text;
+  // A body cut off inside the root's own end tag has lost nothing but the ">". (The tag starts at
+  // the text's last "<", so in the last piece.)
+  const last = xml.length - 1;
+  const truncated = TRUNCATED_END_TAG.exec(xml[last].slice(-256));
+  if (truncated && truncated[1] === root) xml[last] = `${xml[last].trimEnd()}>`;
+  for (let i = 0; i < xml.length; i++) {
+    let piece = xml[i];
+    if (piece.indexOf('&') !== -1) piece = piece.replace(AMPERSAND, fixAmpersand);
+    if (HAS_XML_FORBIDDEN.test(piece)) piece = piece.replace(XML_FORBIDDEN, '');
+    xml[i] = piece;
+  }
+  return { xml, root, lineOffset };
 }
 
 // ---------------------------------------------------------------------------
@@ -665,7 +690,7 @@ function shapeOf(root: XmlElement, url: string): DocumentShape {
  * Parses the XML and maps it. Items (<item>, <entry>) are mapped as they close and dropped
  * from the tree, so only one item's elements are alive at a time.
  */
-function parseXmlFeed(xml: string, url: string): ParsedFeed {
+function parseXmlFeed(xml: readonly string[], url: string): ParsedFeed {
   const items: ParsedItem[] = [];
   let shape: DocumentShape | undefined;
   const root = parseXmlTree(xml, url, (el, parent, docRoot) => {
@@ -851,13 +876,19 @@ function parseJsonFeed(text: string): ParsedFeed {
  * other XML documents, non-feed JSON or empty bodies; kind "xml" for malformed XML
  * ("XML error at line N: …").
  */
-export async function parseFeed(text: string, options: ParseOptions): Promise<ParsedFeed> {
-  const body = (text ?? '').replace(BOM, '');
-  const trimmed = body.trimStart();
+export async function parseFeed(text: string | readonly string[], options: ParseOptions): Promise<ParsedFeed> {
+  let pieces: string[] = typeof text === 'string' || text == null ? [text ?? ''] : text.length ? [...text] : [''];
+  pieces[0] = pieces[0].replace(BOM, '');
+  let trimmed = pieces[0].trimStart();
+  // Pieces start with "<" (see prepareXml): an empty first one, or one that starts a JSON feed, is read whole.
+  if (pieces.length > 1 && (trimmed === '' || trimmed.charCodeAt(0) === 0x7b)) {
+    pieces = [pieces.join('')];
+    trimmed = pieces[0].trimStart();
+  }
   if (trimmed === '') throw notAFeed('empty body');
   if (trimmed.charCodeAt(0) === 0x7b /* { */) return parseJsonFeed(trimmed);
 
-  const prepared = prepareXml(body, options.contentType);
+  const prepared = prepareXml(pieces, options.contentType);
   try {
     return parseXmlFeed(prepared.xml, options.url);
   } catch (error) {

@@ -3,7 +3,7 @@ import type { ArticleInput } from '../model/article.js';
 import { storeArticles, type StoryAssigner } from '../store/articles.js';
 import { updateSourceState } from '../store/sources.js';
 import type { Database, SourceRow } from '../store/types.js';
-import { decodeFeedBody } from './decode.js';
+import { decodeFeedChunks } from './decode.js';
 import { FetchError } from './fetch-errors.js';
 import { fetchFeed, type FetchOptions } from './fetch.js';
 import { createLimiter, type Limiter } from './limiter.js';
@@ -97,7 +97,7 @@ export async function pollSource(ctx: IngestContext, source: SourceRow): Promise
         // parsed at once and wait for its turn with its whole tree in memory (hundreds of MB when
         // many sources are polled together). Only the raw bodies wait; a few feeds are parsed ahead.
         await slots(ctx.db, 'store', STORE_AHEAD).run('', async () => {
-          const text = decodeFeedBody(response.body, response.contentType);
+          const text = decodeFeedChunks(response.body, response.contentType);
           const feed = await parseFeed(text, { url: response.url, contentType: response.contentType });
           const fetchedAt = clock();
           const { articles } = normalizeFeed(feed, {

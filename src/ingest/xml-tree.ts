@@ -126,7 +126,7 @@ interface BuildOptions {
  */
 export type CloseHandler = (el: XmlElement, parent: XmlElement, root: XmlElement) => boolean;
 
-function build(xml: string, options: BuildOptions): XmlElement {
+function build(xml: string | readonly string[], options: BuildOptions): XmlElement {
   const saxesOptions: { xmlns: false; position: boolean } = { xmlns: false, position: options.position };
   const parser = new SaxesParser(saxesOptions);
   const docBase = options.url || undefined;
@@ -238,7 +238,9 @@ function build(xml: string, options: BuildOptions): XmlElement {
   });
 
   try {
-    parser.write(xml).close();
+    if (typeof xml === 'string') parser.write(xml);
+    else for (const piece of xml) parser.write(piece);
+    parser.close();
   } catch (e) {
     // Only saxes' own errors (and the depth limit) are about the document; anything thrown by
     // an onClose handler is a bug and stays what it is.
@@ -250,10 +252,10 @@ function build(xml: string, options: BuildOptions): XmlElement {
 }
 
 /**
- * Parses `xml` into a tree. Throws XmlSyntaxError (with the 1-based line when known) for a
+ * Parses `xml` (whole, or in pieces read one after the other) into a tree. Throws XmlSyntaxError (with the 1-based line when known) for a
  * document that is not well-formed before its root element closes.
  */
-export function parseXmlTree(xml: string, url: string, onClose?: CloseHandler): XmlElement {
+export function parseXmlTree(xml: string | readonly string[], url: string, onClose?: CloseHandler): XmlElement {
   try {
     return build(xml, { url, position: false, onClose });
   } catch (error) {

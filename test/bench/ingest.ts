@@ -19,7 +19,7 @@ import { sql } from 'kysely';
 import { createApp } from '../../src/app.js';
 import { createStoryAssigner } from '../../src/stories/assigner.js';
 import { parseConfig } from '../../src/config/load.js';
-import { decodeFeedBody } from '../../src/ingest/decode.js';
+import { decodeFeedChunks } from '../../src/ingest/decode.js';
 import { normalizeFeed } from '../../src/ingest/normalize.js';
 import { parseFeed } from '../../src/ingest/parse.js';
 import { pollAllOnce } from '../../src/ingest/scheduler.js';
@@ -138,7 +138,7 @@ async function main() {
   t = performance.now();
   const normalized: ArticleInput[][] = [];
   for (const [f, body] of bodies.entries()) {
-    const feed = await parseFeed(decodeFeedBody(body, 'application/rss+xml; charset=utf-8'), { url: `http://127.0.0.1/feed-${f}.rss` });
+    const feed = await parseFeed(decodeFeedChunks(body, 'application/rss+xml; charset=utf-8'), { url: `http://127.0.0.1/feed-${f}.rss` });
     normalized.push(normalizeFeed(feed, { feedUrl: `http://127.0.0.1/feed-${f}.rss`, timezone: 'Asia/Ho_Chi_Minh', fetchedAt: new Date(), sourceSlug: `bench-${f}` }).articles);
   }
   line('decode + parse + normalise (no I/O)', (performance.now() - t) / 1000);

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeFeedBody } from '../../src/ingest/decode.js';
+import { decodeFeedBody, decodeFeedChunks, findMarkupCuts } from '../../src/ingest/decode.js';
 
 const VIETNAMESE = 'Tin tức thời sự: Hà Nội mưa lớn, người dân được khuyến cáo ở nhà';
 const FRENCH = 'Élysée : « déjà vu » — coût 12 €';
@@ -174,5 +174,55 @@ describe('decodeFeedBody', () => {
     for (const contentType of [null, 'text/xml; charset=', 'text/xml; charset=utf-32', 'a; charset="unterminated']) {
       expect(() => decodeFeedBody(garbage, contentType)).not.toThrow();
     }
+  });
+});
+
+describe('decodeFeedChunks', () => {
+  it.each(cases)('$name: the pieces join to what decodeFeedBody returns', ({ body, contentType }) => {
+    for (const pieceBytes of [1, 5, 64]) expect(decodeFeedChunks(body, contentType, pieceBytes).join('')).toBe(decodeFeedBody(body, contentType));
+  });
+
+  it('cuts UTF-8 (with or without a BOM, invalid bytes and all) only before markup, at least the piece size apart', () => {
+    const xmlText = `<rss><channel><title>${VIETNAMESE}</title>${Array.from({ length: 30 }, (_, i) => `<item><title>${VIETNAMESE} ${i}</title></item>`).join('')}</channel></rss>`;
+    const invalid = Buffer.concat([Buffer.from('<rss><a>'), Buffer.from([0xc3, 0xe2, 0x28]), Buffer.from(`</a>${'<b>ố</b>'.repeat(80)}</rss>`)]);
+    for (const body of [Buffer.from(xmlText), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xmlText)]), invalid]) {
+      const pieces = decodeFeedChunks(body, 'application/rss+xml', 100);
+      expect(pieces.length).toBeGreaterThan(5);
+      expect(pieces.join('')).toBe(decodeFeedBody(body, 'application/rss+xml'));
+      expect(pieces[0].charCodeAt(0)).not.toBe(0xfeff);
+      for (const piece of pieces.slice(1)) expect(piece[0]).toBe('<');
+      for (const piece of pieces.slice(0, -1)) expect(Buffer.byteLength(piece)).toBeGreaterThanOrEqual(100);
+    }
+  });
+
+  it('comes back whole for other charsets (their bytes are not cut)', () => {
+    const body = iconv.encode(`<?xml version="1.0" encoding="windows-1252"?><rss>${`<a>${LATIN1}</a>`.repeat(40)}</rss>`, 'windows-1252');
+    expect(decodeFeedChunks(body, null, 10)).toEqual([decodeFeedBody(body, null)]);
+  });
+});
+
+describe('findMarkupCuts', () => {
+  /** Spans of CDATA sections and comments, lexed the way the parser's preparation lexes them. */
+  const quoted = (text: string) => [...text.matchAll(/<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)/g)].map((m) => [m.index!, m.index! + m[0].length]);
+  it.each([
+    ['CDATA quoting markup', '<rss><title><![CDATA[a <b>x</b> & <!-- y ]]></title><x>1</x><![CDATA[<i>]]><y/></rss>'],
+    ['comments quoting markup and CDATA openers', '<rss><!-- <a> <![CDATA[ --><b>1</b><!-- ]]> <c> --><d/></rss>'],
+    ['a declaration that is neither', '<?xml version="1.0"?><!DOCTYPE rss><rss><a/><b/></rss>'],
+    ['an unterminated CDATA section', '<rss><a/><![CDATA[ <b> <c> <d>'],
+    ['an unterminated comment', '<rss><a/><!-- <b> <c> <d>'],
+    ['"<!" at the very end', '<rss><a/><!'],
+  ])('%s: every cut is a "<" outside them', (_name, text) => {
+    const body = Buffer.from(text);
+    const spans = quoted(text);
+    for (let every = 1; every <= text.length; every++) {
+      let previous = 0;
+      for (const cut of findMarkupCuts(body, 0, every)) {
+        expect(text[cut]).toBe('<');
+        expect(cut - previous).toBeGreaterThanOrEqual(every);
+        expect(spans.some(([from, to]) => cut > from && cut < to)).toBe(false);
+        previous = cut;
+      }
+    }
+    expect(findMarkupCuts(body, 0, 1).length).toBeGreaterThan(1);
   });
 });

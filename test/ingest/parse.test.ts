@@ -4,6 +4,7 @@ import Parser from 'rss-parser';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import type { ParsedFeed } from '../../src/model/feed.js';
+import { decodeFeedBody, decodeFeedChunks } from '../../src/ingest/decode.js';
 import { parseFeed } from '../../src/ingest/parse.js';
 import { ParseError } from '../../src/ingest/parse-errors.js';
 
@@ -656,5 +657,45 @@ describe('fixtures (test/fixtures/feeds)', () => {
       expect(item.link).toBeTruthy();
       expect(item.published).toBeTruthy();
     }
+  });
+});
+
+describe('parseFeed: a body decoded in pieces (decodeFeedChunks) reads as the whole body', () => {
+  const DEMO = fileURLToPath(new URL('../../feeds/demo/', import.meta.url));
+  const files = [
+    ...['vnexpress-so-hoa.xml', 'tuoitre-thoi-su.xml', 'dantri-atom.xml', 'thanhnien-rdf.xml', 'hostile.xml'].map((f) => `${FIXTURES}${f}`),
+    ...['dantri-atom.xml', 'hostile.rss', 'nld-legacy.rss', 'thanhnien-cong-nghe.rss', 'tuoitre-kinh-doanh.rss', 'vietnamnet-thoi-su.rss', 'vnexpress-thoi-su.rss'].map((f) => `${DEMO}${f}`),
+  ];
+  const item = (i: number) =>
+    `<item><title><![CDATA[Tin ${i} <b>đ&atilde;</b> & "quotes" <!-- not a comment -->]]></title><link>https://a.vn/${i}?a=1&b=2</link>` +
+    `<!-- a comment with <tags> & <![CDATA[ inside --><description>Sức khỏe & Đời sống &nbsp;&hellip; &#x1;\u0001 &unknown; ${i}</description></item>`;
+  const bodies: Array<[string, string]> = [
+    ['CDATA, comments, bare and HTML entities, forbidden characters', rss(Array.from({ length: 40 }, (_, i) => item(i)).join('\n'))],
+    ['a DOCTYPE longer than a piece', `<?xml version="1.0"?><!DOCTYPE rss [${'<!ENTITY e "x">'.repeat(50)}]>${rss(item(1)).replace(/^<\?xml[^>]*>/, '')}`],
+    ['junk before the document', `Warning: PHP notice <b>here</b>\n${rss(item(1) + item(2))}`],
+    ['cut off inside the end tag', rss(item(1) + item(2)).replace(/<\/rss>$/, '</rss')],
+    ['an unterminated CDATA section', rss(`<item><title><![CDATA[a < b & c ${'<i>x</i>'.repeat(30)}`)],
+    ['an HTML page', `<!DOCTYPE html><html><head><title>x</title></head><body>${'<p>a & b</p>'.repeat(50)}</body></html>`],
+    ['a JSON feed', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 't', items: [{ id: '1', url: 'https://a.vn/1', content_html: '<p>a</p>'.repeat(40) }] })],
+    ['whitespace', ' \n '.repeat(40)],
+    ['broken XML', rss(`${item(1)}<item><title>a</titel></item>`)],
+  ];
+  const read = (text: string | string[]) =>
+    parseFeed(text, { url: URL_VNE, contentType: 'application/rss+xml; charset=utf-8' }).then(
+      (feed) => ({ feed }),
+      (error: ParseError) => ({ error: `${error.constructor.name}: ${error.message}` }),
+    );
+  const cases = [...files.map((f) => [f.split('/').slice(-2).join('/'), readFileSync(f)] as const), ...bodies.map(([name, text]) => [name, Buffer.from(text)] as const)];
+
+  it.each(cases)('%s', async (_name, body) => {
+    const whole = await read(decodeFeedBody(body, 'application/rss+xml; charset=utf-8'));
+    for (const pieceBytes of [1, 13, 200, 4096]) {
+      const pieces = decodeFeedChunks(body, 'application/rss+xml; charset=utf-8', pieceBytes);
+      expect(await read(pieces)).toEqual(whole);
+    }
+  });
+
+  it('the cases do split into many pieces', () => {
+    for (const [, body] of cases.slice(0, files.length)) expect(decodeFeedChunks(body, null, 200).length).toBeGreaterThan(5);
   });
 });
