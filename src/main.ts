@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=1048576 node --max-old-space-size=1024 --max-semi-space-size=8
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=1048576 MALLOC_ARENA_MAX=1 node --max-old-space-size=1024 --max-semi-space-size=8
 import { runCli } from './cli.js';
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })

@@ -26,9 +26,20 @@ export const GATEWAY_NODE_FLAGS = ['--max-old-space-size=1024', '--max-semi-spac
  * articles: malloc's heap peaked at 47 MB instead of 70-76 MB, the process at 264-274 MB instead
  * of 299-306 MB. Not lower: at 128 KB, SQLite's per-query buffers (sorters, full-text doclists)
  * were mapped and unmapped on every query, and uncached GraphQL requests took more CPU in
- * bench:api. Ignored by other C libraries (musl).
+ * bench:api.
+ *
+ * One malloc arena for every thread. Fixing the mmap threshold also fixes glibc's trim threshold at
+ * 128 KB, so each arena gives memory back as soon as that much lies free at its top and faults it
+ * in again on its next large allocation; V8's compiler threads, which allocate and free a few MB
+ * per optimised function, each had an arena of their own doing so. Page faults are costly on a
+ * virtual machine (~14 µs each on the development machine): bench:ingest made ~70,000 instead
+ * of 110,000-155,000, used 2-4 % less CPU in alternating runs (pinned to one core and not), and
+ * peaked 3-4 MB lower; bench:api's servers showed no difference beyond the run's noise. The
+ * threads that allocate (the event loop, V8's compiler and collector helpers, the checkpointer)
+ * seldom do so at the same time. A trim threshold of 4 MB saved as many faults but cost 8-25 MB
+ * at peak. Both ignored by other C libraries (musl).
  */
-export const GATEWAY_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' } as const;
+export const GATEWAY_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_ARENA_MAX: '1' } as const;
 
 /** `NAME=value …` as a shell or `env -S` takes it. */
 export const GATEWAY_ENV_WORDS = Object.entries(GATEWAY_ENV).map(([name, value]) => `${name}=${value}`);
