@@ -2,6 +2,9 @@ import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
+import { decodeFeedBody, decodeFeedChunks } from '../../src/ingest/decode.js';
+import { normalizeFeed } from '../../src/ingest/normalize.js';
+import { parseFeed } from '../../src/ingest/parse.js';
 import { pollSource } from '../../src/ingest/pipeline.js';
 import { pollAllOnce } from '../../src/ingest/scheduler.js';
 import type { Store } from '../../src/store/database.js';
@@ -142,6 +145,32 @@ describe('poll pipeline', () => {
     expect(rows.map((r) => r.title)).toEqual([title, title]);
     // "27/11/2026 08:30" has no zone: read in the source's Asia/Ho_Chi_Minh.
     expect(new Date(rows[0].published_at).toISOString()).toBe('2026-11-27T01:30:00.000Z');
+  });
+
+  it('stores a feed larger than a decoding piece exactly as read whole (CDATA, comments, entities across the cuts)', async () => {
+    const many: RssItem[] = Array.from({ length: 400 }, (_, i) => ({
+      title: `Giá xăng & dầu <b>tăng</b> lần thứ ${i}, "kỷ lục" &amp; bất ngờ`,
+      link: `https://vnexpress.net/gia-xang-${i}.html?utm_source=rss&x=${i}`,
+      pubDate: `Thu, 27 Nov 2026 ${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00 +0700`,
+      description: `<p>Liên bộ Công Thương &amp; Tài chính điều chỉnh giá &nbsp;lần ${i} <a href="https://a.vn/?p=1&q=${i}">chi tiết</a></p><!-- quảng cáo < ${i} & -->`,
+    }));
+    // As real feeds have them: a bare "&" outside CDATA in every item (a piece the parser's
+    // preparation skipped would fail the poll), and CDATA quoting HTML comments.
+    const xml = buildRss(many).replace(/<\/item>/g, '<category>Sức khỏe & Đời sống</category></item>');
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml)]);
+    expect(decodeFeedChunks(body, 'application/rss+xml').length).toBeGreaterThan(3);
+    server.set('/a.rss', { body });
+    const report = await pollSource(app.ingest, (await findSourceBySlug(store.db, 'a'))!);
+    expect([report.error, report.new]).toEqual([null, 400]);
+
+    const whole = await parseFeed(decodeFeedBody(body, 'application/rss+xml'), { url: server.url('/a.rss') });
+    const expected = normalizeFeed(whole, { feedUrl: server.url('/a.rss'), timezone: 'Asia/Ho_Chi_Minh', fetchedAt: new Date(), sourceSlug: 'a' }).articles;
+    const rows = await store.db.selectFrom('articles').select(['key', 'title', 'summary', 'content_html']).execute();
+    const stored = new Map(rows.map((r) => [r.key, [r.title, r.summary, r.content_html]]));
+    expect(expected).toHaveLength(400);
+    for (const a of expected) expect(stored.get(a.key)).toEqual([a.title, a.summary, a.contentHtml]);
+    expect(expected[7].title).toBe('Giá xăng & dầu tăng lần thứ 7, "kỷ lục" & bất ngờ'); // tags dropped, entities decoded
+    expect(expected[7].categories).toEqual(['Sức khỏe & Đời sống']);
   });
 
   it('reports a stalled server as a timeout and an entity bomb without expanding it', async () => {
