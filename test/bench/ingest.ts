@@ -83,11 +83,14 @@ if (process.argv[2] === 'pipeline') {
   // The parent reads the PostgreSQL backends' CPU time from here on.
   await new Promise<void>((resolve) => process.send!({ phase: 'polling' }, () => resolve()));
   const cpu = process.cpuUsage();
+  // Page faults: ~14 µs each on the development machine's virtual machine (README, tenth round).
+  const faultsBefore = process.resourceUsage().minorPageFault;
   const start = performance.now();
   const reports = await pollAllOnce(app.ingest);
   clearInterval(sampler);
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
+  const pageFaults = process.resourceUsage().minorPageFault - faultsBefore;
   const writes = readWriteStats(store.db);
   await store.close();
   process.send!({
@@ -98,6 +101,7 @@ if (process.argv[2] === 'pipeline') {
     stored: reports.reduce((n, r) => n + r.new, 0),
     failures: reports.filter((r) => r.error).slice(0, 3).map((r) => r.error),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    pageFaults,
     transactions: writes.transactions,
     ...peak,
   });
@@ -197,7 +201,7 @@ async function main() {
       execArgv: [...process.execArgv, ...GATEWAY_NODE_FLAGS],
       env: { ...process.env, ...GATEWAY_ENV },
     });
-    type Result = { transactions: number; seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number; heapMb: number; externalMb: number; startRssMb: number };
+    type Result = { transactions: number; seconds: number; cpuSeconds: number; seedSeconds: number; clusterUs: number; stored: number; failures: string[]; maxRssMb: number; pageFaults: number; heapMb: number; externalMb: number; startRssMb: number };
     let backendCpuAtStart = 0;
     const result = await new Promise<Result>((resolve, reject) => {
       worker.on('message', (m: Result | { phase: string }) => {
@@ -233,7 +237,7 @@ async function main() {
     const rate = line(
       label,
       result.seconds,
-      `${result.stored.toLocaleString('en')} new, CPU ${result.cpuSeconds.toFixed(2)} s (${Math.round(total / result.cpuSeconds).toLocaleString('en')} items per CPU-s)${pgNote}, peak RSS ${result.maxRssMb.toFixed(0)} MB (${result.startRssMb.toFixed(0)} MB before polling; heap in use ≤ ${result.heapMb.toFixed(0)} MB, outside the heap ≤ ${result.externalMb.toFixed(0)} MB), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+      `${result.stored.toLocaleString('en')} new, CPU ${result.cpuSeconds.toFixed(2)} s (${Math.round(total / result.cpuSeconds).toLocaleString('en')} items per CPU-s)${pgNote}, ${result.pageFaults.toLocaleString('en')} page faults, peak RSS ${result.maxRssMb.toFixed(0)} MB (${result.startRssMb.toFixed(0)} MB before polling; heap in use ≤ ${result.heapMb.toFixed(0)} MB, outside the heap ≤ ${result.externalMb.toFixed(0)} MB), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
     );
     const clusterNote = `story index warmed in ${result.seedSeconds.toFixed(2)} s before the run${result.transactions ? `; ${result.transactions} write transactions (${(FEEDS / result.transactions).toFixed(1)} feeds each)` : ''}`;
     rows.push(`| … of which story clustering | ${result.clusterUs.toFixed(1)} µs/article | ${((result.clusterUs * result.stored) / 1e6).toFixed(2)} s | ${clusterNote} |`);
