@@ -252,8 +252,9 @@ function build(xml: string | readonly string[], options: BuildOptions): XmlEleme
 }
 
 /**
- * Parses `xml` (whole, or in pieces read one after the other) into a tree. Throws XmlSyntaxError (with the 1-based line when known) for a
- * document that is not well-formed before its root element closes.
+ * Parses `xml` (whole, or in pieces read one after the other) into a tree. Throws XmlSyntaxError
+ * (with the 1-based line when known) for a document that is not well-formed before its root
+ * element closes.
  */
 export function parseXmlTree(xml: string | readonly string[], url: string, onClose?: CloseHandler): XmlElement {
   try {

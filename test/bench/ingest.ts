@@ -2,8 +2,8 @@
  * npm run bench:ingest — end-to-end ingest throughput against raw floors.
  * 100,000 items across 200 feeds served from loopback by a child process (the other core),
  * polled by the real pipeline into (1) an empty database — a second time with every thread of the
- * gateway pinned to one core (taskset), the feed server on another — and (2) one holding 1,000,000 articles,
- * each on SQLite and then on PostgreSQL (issue 7) in the same run: a fresh schema migrated with
+ * gateway pinned to one core (taskset), the feed server on another — and (2) one holding 1,000,000
+ * articles, each on SQLite and then on PostgreSQL (issue 7) in the same run: a fresh schema migrated with
  * `newsgate migrate`, the 1M database copied in with `newsgate copy` (BENCH_PG_STORED sets a
  * smaller prefill for PostgreSQL, 0 skips it), dropped afterwards. BENCH_PG=0 skips PostgreSQL;
  * an unreachable server skips it with the reason printed. Needs `npm run build` (the CLI).
